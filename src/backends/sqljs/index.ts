@@ -1,0 +1,1 @@
+export { type SqlJsAdapterOptions, SqlJsDatabaseAdapter } from "./sqljs-adapter.js";

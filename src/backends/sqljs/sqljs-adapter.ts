@@ -1,0 +1,99 @@
+/**
+ * SQL.js backend: SQLite compiled to WASM, in memory, in Node or a browser. Uses the SQLite
+ * family's statements and migrations, and exact vector search in JavaScript over Float32 BLOBs
+ * (sql.js cannot load sqlite-vec). Nothing in this module graph needs a filesystem.
+ */
+import type { Database, SqlJsConfig, SqlJsStatic } from "sql.js";
+import { ConfigurationError } from "../../core/errors.js";
+import { createExactScan } from "../../core/sql/exact-scan.js";
+import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import { SingleConnectionDriver } from "../sqlite/single-connection-driver.js";
+import { sqliteFamily } from "../sqlite/sqlite-family.js";
+import { sqlJsConnection } from "./sqljs-connection.js";
+
+export interface SqlJsAdapterOptions extends SettingsOptions {
+	/** A sql.js Database the caller owns (never closed by the adapter). */
+	database?: Database;
+	/** The bytes of a database (from `export()`) to open a copy of. */
+	bytes?: Uint8Array;
+	/** An initialised sql.js module, or how to get one. Default: `import("sql.js")`. */
+	sqlJs?: SqlJsStatic | (() => Promise<SqlJsStatic>);
+	/** Passed to `initSqlJs` (e.g. `locateFile` to find sql-wasm.wasm in a browser). */
+	sqlJsConfig?: SqlJsConfig;
+}
+
+export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
+	protected readonly family = sqliteFamily;
+	readonly #options: SqlJsAdapterOptions;
+	#db?: Database;
+	#driver?: SingleConnectionDriver;
+	#reapplyPragmas?: () => void;
+	#dropStatements?: () => void;
+
+	constructor(options: SqlJsAdapterOptions = {}) {
+		super(options);
+		if (options.database && options.bytes) {
+			throw new ConfigurationError("give either `database` or `bytes`, not both");
+		}
+		this.#options = { ...options };
+	}
+
+	protected async open(): Promise<SqlBackend> {
+		const owns = !this.#options.database;
+		const db =
+			this.#options.database ?? new (await loadSqlJs(this.#options)).Database(this.#options.bytes);
+		const conn = sqlJsConnection(db);
+		this.#reapplyPragmas = () => db.exec("PRAGMA foreign_keys = ON");
+		this.#reapplyPragmas();
+		this.#db = db;
+		this.#driver = new SingleConnectionDriver(conn, { ownsConnection: owns });
+		this.#dropStatements = conn.clearStatements;
+		return {
+			driver: this.#driver,
+			vector: createExactScan(sqliteFamily),
+			capabilities: {
+				backend: "sqljs",
+				vectorSearch: "exact-scan",
+				exactSearch: true,
+				persistent: false,
+				multipleConnections: false,
+				crossProcessSubscribe: false,
+				rowLevelSecurity: false,
+			},
+		};
+	}
+
+	/**
+	 * The whole database as bytes (a SQLite file image), e.g. to save to IndexedDB; open it again
+	 * with `new SqlJsDatabaseAdapter({ bytes })`. Waits for open transactions to finish.
+	 */
+	async export(): Promise<Uint8Array> {
+		this.ready();
+		const db = this.#db as Database;
+		return (this.#driver as SingleConnectionDriver).exclusive(async () => {
+			// sql.js closes and reopens the database to export it, which frees prepared statements
+			// and resets pragmas.
+			this.#dropStatements?.();
+			const bytes = db.export();
+			this.#reapplyPragmas?.();
+			return bytes;
+		});
+	}
+}
+
+async function loadSqlJs(options: SqlJsAdapterOptions): Promise<SqlJsStatic> {
+	if (typeof options.sqlJs === "function") return options.sqlJs();
+	if (options.sqlJs) return options.sqlJs;
+	try {
+		const mod = (await import("sql.js")) as unknown as {
+			default: (c?: SqlJsConfig) => Promise<SqlJsStatic>;
+		};
+		return await mod.default(options.sqlJsConfig);
+	} catch (err) {
+		throw new ConfigurationError(
+			"sql.js could not be loaded: install it (npm install sql.js) or pass `sqlJs` (an initialised module); in a browser pass `sqlJsConfig.locateFile` so it finds sql-wasm.wasm",
+			{ cause: err },
+		);
+	}
+}

@@ -1,0 +1,236 @@
+import type {
+	Account,
+	Actor,
+	AdapterCapabilities,
+	AdapterStats,
+	CachedEmbedding,
+	CacheKey,
+	CreateMemoryItem,
+	EmbeddingInput,
+	GetCachedEmbeddingsParams,
+	GetKnowledgeParams,
+	GetMemoriesParams,
+	Goal,
+	GoalStatus,
+	KnowledgeItem,
+	LogParams,
+	Memory,
+	MemoryEvent,
+	Participant,
+	ParticipantUserState,
+	Relationship,
+	SearchKnowledgeParams,
+	SearchMemoriesByEmbeddingParams,
+	SearchMemoriesParams,
+	SubscribeFilter,
+	Unsubscribe,
+	UUID,
+} from "./types.js";
+
+/**
+ * The one interface every backend implements: a superset of ElizaOS 0.1's `IDatabaseAdapter` and
+ * `IDatabaseCacheAdapter`. Each method is documented here once; backends do not repeat it.
+ *
+ * Rules that hold for every method:
+ * - Bad input throws a `ValidationError` (or `EmbeddingDimensionError`) and writes nothing.
+ * - A write naming a room, user or agent that does not exist throws `NotFoundError`.
+ * - A read scoped to something that does not exist returns `[]` or `null`, never an error.
+ * - Failures throw typed `AgentmemError`s; no method returns an empty result to hide one.
+ * - `similarity` is always cosine similarity in [-1, 1], higher is closer; `match_threshold` is a
+ *   cosine similarity too, inclusive.
+ * - Timestamps are milliseconds since the epoch.
+ */
+export interface DatabaseAdapter {
+	/** What this backend supports. Valid after `init()`. */
+	readonly capabilities: AdapterCapabilities;
+
+	// ---- lifecycle ----
+
+	/** Opens the database and applies pending migrations. Idempotent. */
+	init(): Promise<void>;
+	/** Releases what the adapter opened; never closes a connection the caller passed in. Idempotent. */
+	close(): Promise<void>;
+	/** The health check: resolves `true`, or throws a typed error saying what is wrong. */
+	testConnection(): Promise<boolean>;
+
+	// ---- accounts ----
+
+	/** The account, or `null` when there is none with this id. */
+	getAccountById(userId: UUID): Promise<Account | null>;
+	/**
+	 * Creates an account. Resolves `true` when created, `false` when an account with this id
+	 * already exists (it is left unchanged). A bad account throws.
+	 */
+	createAccount(account: Account): Promise<boolean>;
+
+	// ---- rooms ----
+
+	/** `roomId` when the room exists, else `null`. */
+	getRoom(roomId: UUID): Promise<UUID | null>;
+	/** Creates a room (with a new random id when none is given) and resolves to its id. Idempotent. */
+	createRoom(roomId?: UUID): Promise<UUID>;
+	/** Removes the room and, by cascade, its memories, participants, goals, logs and relationships' room link. */
+	removeRoom(roomId: UUID): Promise<void>;
+	/** Ids of the rooms the user participates in, in no particular order (`[]` when none). */
+	getRoomsForParticipant(userId: UUID): Promise<UUID[]>;
+	/** Ids of the rooms any of the users participates in, each once (`[]` when none). */
+	getRoomsForParticipants(userIds: UUID[]): Promise<UUID[]>;
+
+	// ---- participants ----
+
+	/**
+	 * Adds the user to the room. Idempotent and race-free: concurrent calls for the same pair leave
+	 * one row and never throw. Resolves `true` (ElizaOS shape). Unknown user or room throws.
+	 */
+	addParticipant(userId: UUID, roomId: UUID): Promise<boolean>;
+	/** Removes the user from the room. Resolves `true` when a row was removed, `false` when none existed. */
+	removeParticipant(userId: UUID, roomId: UUID): Promise<boolean>;
+	/** The user's participations, each with the account (`[]` when none). */
+	getParticipantsForAccount(userId: UUID): Promise<Participant[]>;
+	/** User ids of the room's participants (`[]` when none). */
+	getParticipantsForRoom(roomId: UUID): Promise<UUID[]>;
+	/** The user's state in the room; `null` when unset or when the user is not a participant. */
+	getParticipantUserState(roomId: UUID, userId: UUID): Promise<ParticipantUserState>;
+	/** Sets the user's state in the room. Throws `NotFoundError` when the user is not a participant. */
+	setParticipantUserState(roomId: UUID, userId: UUID, state: ParticipantUserState): Promise<void>;
+	/** The accounts of the room's participants as actors (`[]` when none). */
+	getActorDetails(params: { roomId: UUID }): Promise<Actor[]>;
+
+	// ---- memories (`tableName` is the memory type: messages, facts, documents, fragments, …) ----
+
+	/**
+	 * Stores a memory (an `id` is generated when absent; `createdAt` defaults to now).
+	 *
+	 * With `unique = true` and an embedding, the memory is compared with the existing memories of
+	 * the same agent, room and type: when one has cosine similarity >= 0.95 it is stored with
+	 * `unique = false`, else `unique = true`. Without `unique`, or without an embedding, no check
+	 * is made and it is stored with `unique = true`. An all-zero embedding is stored as missing.
+	 * Storing an id that already exists replaces that memory (same type) or throws `ConflictError`.
+	 */
+	createMemory(memory: Memory, tableName: string, unique?: boolean): Promise<void>;
+	/** Stores many memories in one transaction: all of them, or (on any error) none. */
+	createMemories(items: CreateMemoryItem[]): Promise<void>;
+	/**
+	 * The room's memories of this type, newest first (ties by id), at most `count`. `start`/`end`
+	 * are inclusive bounds on `createdAt`.
+	 */
+	getMemories(params: GetMemoriesParams): Promise<Memory[]>;
+	/** The memory, or `null`. */
+	getMemoryById(id: UUID): Promise<Memory | null>;
+	/** The memories with these ids that exist (of this type, when given), newest first. */
+	getMemoriesByIds(ids: UUID[], tableName?: string): Promise<Memory[]>;
+	/** Memories of this type in any of the rooms, newest first, at most `limit` when given. */
+	getMemoriesByRoomIds(params: {
+		roomIds: UUID[];
+		tableName: string;
+		agentId?: UUID;
+		limit?: number;
+	}): Promise<Memory[]>;
+	/** How many memories of this type the room holds (only `unique` ones when `unique`, the default). */
+	countMemories(roomId: UUID, unique?: boolean, tableName?: string): Promise<number>;
+	/** Removes the memory of this type with this id; nothing happens when there is none. */
+	removeMemory(memoryId: UUID, tableName: string): Promise<void>;
+	/** Removes every memory of this type in the room. */
+	removeAllMemories(roomId: UUID, tableName: string): Promise<void>;
+	/**
+	 * The `count` (default 10) memories most similar to `embedding` among those that pass every
+	 * filter (filters apply before top-k, never after), with `similarity >= match_threshold`,
+	 * ordered by similarity descending, each carrying `similarity` and its `embedding`. Memories
+	 * without an embedding are never returned. An all-zero, non-finite or wrong-length query throws.
+	 */
+	searchMemoriesByEmbedding(
+		embedding: EmbeddingInput,
+		params: SearchMemoriesByEmbeddingParams,
+	): Promise<Memory[]>;
+	/** `searchMemoriesByEmbedding` in ElizaOS's other parameter shape (`match_count` is `count`). */
+	searchMemories(params: SearchMemoriesParams): Promise<Memory[]>;
+	/**
+	 * Embeddings of stored memories of type `query_table_name` (any agent, any room, only those that
+	 * have one) whose `content.<query_field_sub_name>` is within `query_threshold` Levenshtein
+	 * distance (inclusive) of `query_input`, closest first (ties by text), at most
+	 * `query_match_count`. Works on text of any length. `[]` when nothing is close enough.
+	 */
+	getCachedEmbeddings(params: GetCachedEmbeddingsParams): Promise<CachedEmbedding[]>;
+	/** Memories stored without an embedding, oldest first, for backfilling (at most `count`). */
+	getMemoriesMissingEmbeddings(params: { tableName?: string; count?: number }): Promise<Memory[]>;
+	/** Sets the embedding of an existing memory (e.g. a backfill). Throws `NotFoundError` when absent. */
+	updateMemoryEmbedding(id: UUID, embedding: EmbeddingInput): Promise<void>;
+
+	// ---- goals ----
+
+	/** The room's goals (of the user, when given; only IN_PROGRESS ones when asked), oldest first. */
+	getGoals(params: {
+		roomId: UUID;
+		userId?: UUID | null;
+		onlyInProgress?: boolean;
+		count?: number;
+	}): Promise<Goal[]>;
+	/** Creates a goal (an `id` is generated when absent). */
+	createGoal(goal: Goal): Promise<void>;
+	/** Replaces the goal's name, status and objectives. Throws `NotFoundError` when absent. */
+	updateGoal(goal: Goal): Promise<void>;
+	/** Sets the goal's status. Throws `NotFoundError` when absent. */
+	updateGoalStatus(params: { goalId: UUID; status: GoalStatus }): Promise<void>;
+	/** Removes the goal; nothing happens when there is none. */
+	removeGoal(goalId: UUID): Promise<void>;
+	/** Removes every goal of the room. */
+	removeAllGoals(roomId: UUID): Promise<void>;
+
+	// ---- relationships ----
+
+	/** Creates the relationship between two accounts (idempotent). Resolves `true`. */
+	createRelationship(params: { userA: UUID; userB: UUID }): Promise<boolean>;
+	/** The relationship between the two accounts in either direction, or `null`. */
+	getRelationship(params: { userA: UUID; userB: UUID }): Promise<Relationship | null>;
+	/** Every relationship the user is part of, oldest first (`[]` when none). */
+	getRelationships(params: { userId: UUID }): Promise<Relationship[]>;
+
+	// ---- logs ----
+
+	/** Appends a log entry for the user and room. */
+	log(params: LogParams): Promise<void>;
+
+	// ---- cache (IDatabaseCacheAdapter) ----
+
+	/** The cached string, or `undefined` when there is none. */
+	getCache(params: CacheKey): Promise<string | undefined>;
+	/** Sets (inserts or replaces) the cached string. Resolves `true`. */
+	setCache(params: CacheKey & { value: string }): Promise<boolean>;
+	/** Deletes the cached string. Resolves `true` when one was deleted. */
+	deleteCache(params: CacheKey): Promise<boolean>;
+
+	// ---- knowledge (RAG) ----
+
+	/**
+	 * Knowledge items of the agent plus shared ones, newest first, at most `limit`; with `id`, that
+	 * one item (`[]` when absent or not visible to the agent).
+	 */
+	getKnowledge(params: GetKnowledgeParams): Promise<KnowledgeItem[]>;
+	/**
+	 * The `match_count` items (the agent's own and shared ones) most similar to `embedding`, with
+	 * `similarity >= match_threshold`, by similarity descending. Same rules as memory search.
+	 */
+	searchKnowledge(params: SearchKnowledgeParams): Promise<KnowledgeItem[]>;
+	/** Stores a knowledge item; an existing id is replaced. */
+	createKnowledge(item: KnowledgeItem): Promise<void>;
+	/** Removes the item (and, for a main item, its chunks); nothing happens when absent. */
+	removeKnowledge(id: UUID): Promise<void>;
+	/** Removes the agent's items; with `shared`, also the shared items the agent created. */
+	clearKnowledge(agentId: UUID, shared?: boolean): Promise<void>;
+
+	// ---- beyond ElizaOS 0.1 ----
+
+	/**
+	 * Runs `fn` in one real transaction (BEGIN/COMMIT, savepoints when nested) with an adapter bound
+	 * to it, and resolves to `fn`'s result. If `fn` throws, every write is rolled back and `fn`'s
+	 * error is rethrown. Use only `tx` inside `fn`.
+	 */
+	transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T>;
+	/**
+	 * Calls `listener` for every memory committed after this call that matches the filter, once,
+	 * after its transaction commits. Resolves to a function that stops the subscription.
+	 */
+	subscribe(filter: SubscribeFilter, listener: (event: MemoryEvent) => void): Promise<Unsubscribe>;
+	/** Counts of every record kind, and the recorded embedding dimension and model. */
+	stats(): Promise<AdapterStats>;
+}

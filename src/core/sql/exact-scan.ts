@@ -1,0 +1,39 @@
+/**
+ * Exact nearest-neighbour search in JavaScript: the SQL selects every candidate that passes the
+ * filters, and a bounded heap keeps the top k by cosine similarity. Results equal brute force
+ * exactly (ties broken by id), which is what SQL.js and SQLite's opt-in exact-scan mode report.
+ */
+import { cosineSimilarity, norm, TopK } from "../vector.js";
+import type { Row, SqlSession } from "./driver.js";
+import type { KnowledgeVectorQuery, MemoryVectorQuery, SqlFamily, VectorSearch } from "./family.js";
+
+export function createExactScan(family: SqlFamily): VectorSearch {
+	const s = family.statements;
+	const rank = (rows: Row[], query: Float32Array, count: number, threshold?: number): Row[] => {
+		const top = new TopK<Row>(count, (r) => r.id as string);
+		const qNorm = norm(query);
+		for (const row of rows) {
+			const v = family.decodeEmbedding(row.embedding);
+			if (!v || v.length !== query.length) continue;
+			const sim = qNorm === 0 ? 0 : cosineSimilarity(query, v);
+			if (threshold !== undefined && sim < threshold) continue;
+			top.push(row, sim);
+		}
+		return top.result().map(({ item, score }) => ({ ...item, similarity: score }));
+	};
+	return {
+		async searchMemories(session: SqlSession, query: Float32Array, q: MemoryVectorQuery) {
+			const rows = await session.all(s.memoryScanCandidates, [
+				q.tableName,
+				q.roomId ?? null,
+				q.agentId ?? null,
+				family.encodeBool(q.uniqueOnly),
+			]);
+			return rank(rows, query, q.count, q.threshold);
+		},
+		async searchKnowledge(session: SqlSession, query: Float32Array, q: KnowledgeVectorQuery) {
+			const rows = await session.all(s.knowledgeScanCandidates, [q.agentId]);
+			return rank(rows, query, q.count, q.threshold);
+		},
+	};
+}

@@ -1,0 +1,179 @@
+/**
+ * A SQL family (SQLite, PostgreSQL) is its statements, its migrations and its value encodings. The
+ * shared adapter runs these; drivers of the same family share one `SqlFamily` object, so every
+ * statement is written once per family.
+ *
+ * Statements use numbered parameters (`?1` in SQLite, `$1` in PostgreSQL) so one value can be
+ * referenced twice. Optional filters are passed as NULL. Lists of ids are passed as one JSON array
+ * text. Booleans go through `encodeBool`, embeddings through `encodeEmbedding`, JSON as text.
+ * Result columns are snake_case and the same in both families (see rows.ts).
+ */
+import type { Row } from "./driver.js";
+
+export interface Migration {
+	version: number;
+	name: string;
+	/** The migration's SQL; `{{dimension}}` stands for the database's embedding dimension. */
+	sql: string;
+}
+
+/** Named statements. Comments give the parameters in order. */
+export interface Statements {
+	/** Creates agentmem_migrations(version, name, applied_at) and agentmem_meta(key, value) if absent. */
+	bootstrap: readonly string[];
+	/** Optional: serialises concurrent migrators (run inside the migration transaction). */
+	migrationLock?: string;
+	migrationsApplied: string;
+	/** (version, name, appliedAt) */
+	migrationRecord: string;
+	metaAll: string;
+	/** (key, value) upsert */
+	metaSet: string;
+
+	/** (id) */
+	accountGet: string;
+	/** (id, name, username, email, avatarUrl, detailsJson, createdAt) → 0 rows changed when it exists */
+	accountInsert: string;
+
+	/** (id) → id */
+	roomGet: string;
+	/** (id, createdAt), does nothing when it exists */
+	roomInsert: string;
+	/** (id) */
+	roomDelete: string;
+	/** (userIdsJson) → room_id, distinct */
+	roomsForParticipants: string;
+
+	/** (id, userId, roomId, createdAt), does nothing when the pair exists */
+	participantInsert: string;
+	/** (userId, roomId) */
+	participantDelete: string;
+	/** (userId) → participant_id + account columns */
+	participantsForAccount: string;
+	/** (roomId) → user_id */
+	participantsForRoom: string;
+	/** (roomId, userId) → user_state */
+	participantStateGet: string;
+	/** (roomId, userId, state) */
+	participantStateSet: string;
+	/** (roomId) → id, name, username, details */
+	actorDetails: string;
+
+	/** (id, type, roomId, agentId, userId, contentJson, embedding, isUnique, createdAt); replaces same-type ids */
+	memoryUpsert: string;
+	/** (type, roomId, agentId?, uniqueOnly, start?, end?, limit?) newest first */
+	memoriesByRoom: string;
+	/** (id) */
+	memoryById: string;
+	/** (idsJson, type?) newest first */
+	memoriesByIds: string;
+	/** (type, roomIdsJson, agentId?, limit?) newest first */
+	memoriesByRoomIds: string;
+	/** (roomId, type?, uniqueOnly) → n */
+	memoryCount: string;
+	/** (id, type) */
+	memoryDelete: string;
+	/** (roomId, type) */
+	memoriesDeleteByRoom: string;
+	/** (type?, limit) oldest first */
+	memoriesMissingEmbedding: string;
+	/** (id, embedding) */
+	memoryEmbeddingUpdate: string;
+	/** (type, jsonKey, minLength, maxLength) → text, embedding, for memories with an embedding */
+	cachedEmbeddingCandidates: string;
+	/** (type, roomId?, agentId?, uniqueOnly) memories with an embedding: the exact scan's input */
+	memoryScanCandidates: string;
+
+	/** (roomId, userId?, onlyInProgress, limit?) oldest first */
+	goalsByRoom: string;
+	/** (id, roomId, userId, name, status, objectivesJson, createdAt) */
+	goalInsert: string;
+	/** (id, name, status, objectivesJson) */
+	goalUpdate: string;
+	/** (id, status) */
+	goalStatusUpdate: string;
+	/** (id) */
+	goalDelete: string;
+	/** (roomId) */
+	goalsDeleteByRoom: string;
+
+	/** (id, userA, userB, userId, status, createdAt), does nothing when the pair exists either way */
+	relationshipInsert: string;
+	/** (userA, userB) either direction */
+	relationshipGet: string;
+	/** (userId) oldest first */
+	relationshipsForUser: string;
+
+	/** (id, bodyJson, userId, roomId, type, createdAt) */
+	logInsert: string;
+
+	/** (agentId, key) → value */
+	cacheGet: string;
+	/** (agentId, key, value, createdAt) upsert */
+	cacheSet: string;
+	/** (agentId, key) */
+	cacheDelete: string;
+
+	/** (id, agentId, contentJson, embedding, isMain, originalId, chunkIndex, isShared, createdAt) upsert */
+	knowledgeUpsert: string;
+	/** (id, agentId) visible to the agent */
+	knowledgeById: string;
+	/** (agentId, limit?) newest first, own and shared */
+	knowledgeForAgent: string;
+	/** (id) the item and its chunks */
+	knowledgeDelete: string;
+	/** (agentId, includeShared) */
+	knowledgeClear: string;
+	/** (agentId) own and shared items with an embedding: the exact scan's input */
+	knowledgeScanCandidates: string;
+
+	/** one row of counts: accounts, rooms, participants, memories, memories_missing, goals, relationships, logs, cache, knowledge */
+	statsCounts: string;
+	/** → type, n */
+	statsMemoriesByType: string;
+}
+
+export interface SqlFamily {
+	readonly name: "sqlite" | "postgres";
+	readonly statements: Statements;
+	readonly migrations: readonly Migration[];
+	/** An embedding as the `embedding` column's parameter. */
+	encodeEmbedding(vector: Float32Array): unknown;
+	/** The `embedding` column's value; null for NULL. */
+	decodeEmbedding(value: unknown): Float32Array | null;
+	encodeBool(value: boolean): unknown;
+}
+
+/** Filters of a memory vector search. Every filter applies before top-k. */
+export interface MemoryVectorQuery {
+	tableName: string;
+	roomId?: string;
+	agentId?: string;
+	uniqueOnly: boolean;
+	count: number;
+	/** Cosine similarity, inclusive. */
+	threshold?: number;
+}
+
+export interface KnowledgeVectorQuery {
+	agentId: string;
+	count: number;
+	threshold?: number;
+}
+
+/**
+ * A backend's nearest-neighbour search. Returns memory (or knowledge) rows with a `similarity`
+ * column (cosine), best first, filtered before top-k, thresholded.
+ */
+export interface VectorSearch {
+	searchMemories(
+		session: import("./driver.js").SqlSession,
+		query: Float32Array,
+		q: MemoryVectorQuery,
+	): Promise<Row[]>;
+	searchKnowledge(
+		session: import("./driver.js").SqlSession,
+		query: Float32Array,
+		q: KnowledgeVectorQuery,
+	): Promise<Row[]>;
+}
