@@ -49,3 +49,11 @@ export function wrapSqliteError(err: unknown, what: string): Error {
 	}
 	return new DatabaseError(`${what} failed: ${message}`, { cause: err });
 }
+
+/** What a SerialDriver over a SQLite-family connection needs to know about its errors. */
+export const sqliteDriverOptions = {
+	/** IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read. */
+	begin: "BEGIN IMMEDIATE",
+	wrapError: wrapSqliteError,
+	constraintOf: sqliteConstraintOf,
+};

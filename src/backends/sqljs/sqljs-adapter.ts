@@ -7,8 +7,9 @@ import type { Database, SqlJsConfig, SqlJsStatic } from "sql.js";
 import { ConfigurationError } from "../../core/errors.js";
 import { createExactScan } from "../../core/sql/exact-scan.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { SerialDriver } from "../../core/sql/serial-driver.js";
 import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
-import { SingleConnectionDriver } from "../sqlite/single-connection-driver.js";
+import { sqliteDriverOptions } from "../sqlite/sqlite-errors.js";
 import { sqliteFamily } from "../sqlite/sqlite-family.js";
 import { sqlJsConnection } from "./sqljs-connection.js";
 
@@ -27,7 +28,7 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 	protected readonly family = sqliteFamily;
 	readonly #options: SqlJsAdapterOptions;
 	#db?: Database;
-	#driver?: SingleConnectionDriver;
+	#driver?: SerialDriver;
 	#reapplyPragmas?: () => void;
 	#dropStatements?: () => void;
 
@@ -47,7 +48,7 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 		this.#reapplyPragmas = () => db.exec("PRAGMA foreign_keys = ON");
 		this.#reapplyPragmas();
 		this.#db = db;
-		this.#driver = new SingleConnectionDriver(conn, { ownsConnection: owns });
+		this.#driver = new SerialDriver(conn, { ownsConnection: owns, ...sqliteDriverOptions });
 		this.#dropStatements = conn.clearStatements;
 		return {
 			driver: this.#driver,
@@ -71,7 +72,7 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 	async export(): Promise<Uint8Array> {
 		this.ready();
 		const db = this.#db as Database;
-		return (this.#driver as SingleConnectionDriver).exclusive(async () => {
+		return (this.#driver as SerialDriver).exclusive(async () => {
 			// sql.js closes and reopens the database to export it, which frees prepared statements
 			// and resets pragmas.
 			this.#dropStatements?.();

@@ -1,9 +1,9 @@
 /** sql.js's Database as a `SyncConnection`, with a cache of prepared statements. */
 import type { Database, SqlValue, Statement } from "sql.js";
 import type { Row } from "../../core/sql/driver.js";
-import type { SyncConnection } from "../sqlite/single-connection-driver.js";
+import type { SerialConnection } from "../../core/sql/serial-driver.js";
 
-export function sqlJsConnection(db: Database): SyncConnection & { clearStatements(): void } {
+export function sqlJsConnection(db: Database): SerialConnection & { clearStatements(): void } {
 	const cache = new Map<string, Statement>();
 	const prepared = (sql: string, params: readonly unknown[]) => {
 		let stmt = cache.get(sql);
