@@ -1,0 +1,92 @@
+/**
+ * The packed tarball is what users install: it must install into an empty folder and work from
+ * plain Node ESM, with no TypeScript tooling. `npm test` builds dist/ before vitest runs.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+let dir: string;
+
+function run(cmd: string, args: string[], cwd: string): string {
+	return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+describe("the packed tarball", () => {
+	beforeAll(() => {
+		dir = mkdtempSync(join(tmpdir(), "agentmem-pack-"));
+		run("npm", ["pack", "--pack-destination", dir, "--silent"], root);
+		const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+		if (!tarball) throw new Error("npm pack produced no tarball");
+		writeFileSync(
+			join(dir, "package.json"),
+			JSON.stringify({ name: "consumer", private: true, type: "module" }),
+		);
+		// The drivers are optional peer dependencies: a user installs the ones they use.
+		run(
+			"npm",
+			[
+				"install",
+				"--prefer-offline",
+				"--no-audit",
+				"--no-fund",
+				join(dir, tarball),
+				`sql.js@${version("sql.js")}`,
+				`better-sqlite3@${version("better-sqlite3")}`,
+				`sqlite-vec@${version("sqlite-vec")}`,
+			],
+			dir,
+		);
+	}, 300_000);
+
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	it("imports from plain Node ESM and opens sqljs:memory through createAdapter", () => {
+		writeFileSync(
+			join(dir, "sqljs.mjs"),
+			`import { createAdapter, ValidationError } from "agentmem";
+import { SqlJsDatabaseAdapter } from "agentmem/sqljs";
+const a = await createAdapter("sqljs:memory", { embeddingDimension: 3 });
+if (!(a instanceof SqlJsDatabaseAdapter)) throw new Error("not a SqlJsDatabaseAdapter");
+const user = crypto.randomUUID();
+await a.createAccount({ id: user, name: "U", username: "u" });
+const room = await a.createRoom();
+await a.createMemory({ userId: user, agentId: user, roomId: room, content: { text: "hello" }, embedding: [1, 0, 0] }, "messages");
+const found = await a.searchMemoriesByEmbedding([1, 0, 0], { tableName: "messages", roomId: room });
+let refused = false;
+try { await a.getRoom("nope"); } catch (e) { refused = e instanceof ValidationError; }
+console.log(JSON.stringify({ backend: a.capabilities.backend, texts: found.map((m) => m.content.text), similarity: found[0].similarity, refused }));
+await a.close();
+`,
+		);
+		const out = JSON.parse(run("node", ["sqljs.mjs"], dir));
+		expect(out).toEqual({ backend: "sqljs", texts: ["hello"], similarity: 1, refused: true });
+	});
+
+	it("opens sqlite:./x.db through createAdapter", () => {
+		writeFileSync(
+			join(dir, "sqlite.mjs"),
+			`import { createAdapter } from "agentmem";
+const a = await createAdapter("sqlite:./x.db", { embeddingDimension: 3 });
+const user = crypto.randomUUID();
+await a.createAccount({ id: user, name: "U", username: "u" });
+const room = await a.createRoom();
+await a.createMemory({ userId: user, agentId: user, roomId: room, content: { text: "on disk" }, embedding: [0, 1, 0] }, "messages");
+await a.close();
+const b = await createAdapter("sqlite:./x.db");
+const found = await b.searchMemoriesByEmbedding([0, 1, 0], { tableName: "messages", roomId: room });
+console.log(JSON.stringify({ backend: b.capabilities.backend, dimension: b.capabilities.embeddingDimension, texts: found.map((m) => m.content.text) }));
+await b.close();
+`,
+		);
+		const out = JSON.parse(run("node", ["sqlite.mjs"], dir));
+		expect(out).toEqual({ backend: "sqlite", dimension: 3, texts: ["on disk"] });
+	});
+});
+
+function version(pkg: string): string {
+	return run("node", ["-p", `require("${pkg}/package.json").version`], root).trim();
+}
