@@ -194,7 +194,7 @@ export interface DatabaseAdapter {
 
 	/** The cached string, or `undefined` when there is none. */
 	getCache(params: CacheKey): Promise<string | undefined>;
-	/** Sets (inserts or replaces) the cached string. Resolves `true`. */
+	/** Sets (inserts or replaces) the cached string. Resolves `true`. `agentId` needs no account. */
 	setCache(params: CacheKey & { value: string }): Promise<boolean>;
 	/** Deletes the cached string. Resolves `true` when one was deleted. */
 	deleteCache(params: CacheKey): Promise<boolean>;
@@ -203,7 +203,9 @@ export interface DatabaseAdapter {
 
 	/**
 	 * Knowledge items of the agent plus shared ones, newest first, at most `limit`; with `id`, that
-	 * one item (`[]` when absent or not visible to the agent).
+	 * one item (`[]` when absent or not visible to the agent). `query` and `conversationContext`
+	 * are refused with `UnsupportedFeatureError` (ElizaOS's adapters ignore them silently): embed
+	 * the query and call `searchKnowledge`.
 	 */
 	getKnowledge(params: GetKnowledgeParams): Promise<KnowledgeItem[]>;
 	/**
@@ -211,7 +213,7 @@ export interface DatabaseAdapter {
 	 * `similarity >= match_threshold`, by similarity descending. Same rules as memory search.
 	 */
 	searchKnowledge(params: SearchKnowledgeParams): Promise<KnowledgeItem[]>;
-	/** Stores a knowledge item; an existing id is replaced. */
+	/** Stores a knowledge item; an existing id is replaced. An unknown agent throws `NotFoundError`. */
 	createKnowledge(item: KnowledgeItem): Promise<void>;
 	/** Removes the item (and, for a main item, its chunks); nothing happens when absent. */
 	removeKnowledge(id: UUID): Promise<void>;

@@ -3,7 +3,6 @@
  * of accounts and rooms, vector helpers and reference implementations (cosine, Levenshtein) that
  * are independent of src/core, so the suite checks the backends against first principles.
  */
-import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import type { DatabaseAdapter } from "../../src/core/adapter.js";
 import type { AgentmemError } from "../../src/core/errors.js";
@@ -36,7 +35,7 @@ export function gaussian(rng: () => number): number {
 }
 
 export function newId(): UUID {
-	return randomUUID() as UUID;
+	return globalThis.crypto.randomUUID() as UUID;
 }
 
 // ---- vectors ----
