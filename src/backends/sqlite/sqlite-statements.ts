@@ -4,7 +4,9 @@
  */
 import type { Statements } from "../../core/sql/family.js";
 
-const MEMORY = "id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at";
+/** The memory select's columns (also what the sqlite-vec search returns). */
+export const MEMORY_COLUMNS =
+	"id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at";
 const ACCOUNT = "id, name, username, email, avatar_url, details, created_at";
 const GOAL = "id, room_id, user_id, name, status, objectives, created_at";
 const RELATIONSHIP = "id, user_a, user_b, user_id, room_id, status, created_at";
@@ -50,33 +52,33 @@ export const sqliteStatements: Statements = {
 	actorDetails:
 		"SELECT a.id, a.name, a.username, a.details FROM participants p JOIN accounts a ON a.id = p.user_id WHERE p.room_id = ?1 ORDER BY p.created_at, a.id",
 
-	memoryUpsert: `INSERT INTO memories (${MEMORY}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+	memoryUpsert: `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 		ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, agent_id = excluded.agent_id,
 		user_id = excluded.user_id, content = excluded.content, embedding = excluded.embedding,
 		is_unique = excluded.is_unique, created_at = excluded.created_at
 		WHERE memories.type = excluded.type`,
-	memoriesByRoom: `SELECT ${MEMORY} FROM memories WHERE type = ?1 AND room_id = ?2
+	memoriesByRoom: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND room_id = ?2
 		AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)
 		AND (?5 IS NULL OR created_at >= ?5) AND (?6 IS NULL OR created_at <= ?6)
 		ORDER BY created_at DESC, id DESC ${limit(7)}`,
-	memoryById: `SELECT ${MEMORY} FROM memories WHERE id = ?1`,
-	memoriesByIds: `SELECT ${MEMORY} FROM memories WHERE id IN (SELECT value FROM json_each(?1))
+	memoryById: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ?1`,
+	memoriesByIds: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id IN (SELECT value FROM json_each(?1))
 		AND (?2 IS NULL OR type = ?2) ORDER BY created_at DESC, id DESC`,
-	memoriesByRoomIds: `SELECT ${MEMORY} FROM memories WHERE type = ?1
+	memoriesByRoomIds: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1
 		AND room_id IN (SELECT value FROM json_each(?2)) AND (?3 IS NULL OR agent_id = ?3)
 		ORDER BY created_at DESC, id DESC ${limit(4)}`,
 	memoryCount:
 		"SELECT count(*) AS n FROM memories WHERE room_id = ?1 AND (?2 IS NULL OR type = ?2) AND (?3 = 0 OR is_unique = 1)",
 	memoryDelete: "DELETE FROM memories WHERE id = ?1 AND type = ?2",
 	memoriesDeleteByRoom: "DELETE FROM memories WHERE room_id = ?1 AND type = ?2",
-	memoriesMissingEmbedding: `SELECT ${MEMORY} FROM memories WHERE embedding IS NULL
+	memoriesMissingEmbedding: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE embedding IS NULL
 		AND (?1 IS NULL OR type = ?1) ORDER BY created_at, id ${limit(2)}`,
 	memoryEmbeddingUpdate: "UPDATE memories SET embedding = ?2 WHERE id = ?1",
 	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
 		SELECT json_extract(content, '$.' || ?2) AS text, embedding FROM memories
 		WHERE type = ?1 AND embedding IS NOT NULL) t
 		WHERE typeof(t.text) = 'text' AND length(t.text) BETWEEN ?3 AND ?4`,
-	memoryScanCandidates: `SELECT ${MEMORY} FROM memories WHERE type = ?1 AND embedding IS NOT NULL
+	memoryScanCandidates: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND embedding IS NOT NULL
 		AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)`,
 
 	goalsByRoom: `SELECT ${GOAL} FROM goals WHERE room_id = ?1 AND (?2 IS NULL OR user_id = ?2)

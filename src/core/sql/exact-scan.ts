@@ -7,20 +7,34 @@ import { cosineSimilarity, norm, TopK } from "../vector.js";
 import type { Row, SqlSession } from "./driver.js";
 import type { KnowledgeVectorQuery, MemoryVectorQuery, SqlFamily, VectorSearch } from "./family.js";
 
+/**
+ * The top `count` of candidate rows by cosine similarity to `query` (ties by id), thresholded, each
+ * with a `similarity` column. An index that pre-selects candidates ranks them here too, so its
+ * scores and order equal the exact scan's.
+ */
+export function rankBySimilarity(
+	family: SqlFamily,
+	rows: Row[],
+	query: Float32Array,
+	count: number,
+	threshold?: number,
+): Row[] {
+	const top = new TopK<Row>(count, (r) => r.id as string);
+	const qNorm = norm(query);
+	for (const row of rows) {
+		const v = family.decodeEmbedding(row.embedding);
+		if (!v || v.length !== query.length) continue;
+		const sim = qNorm === 0 ? 0 : cosineSimilarity(query, v);
+		if (threshold !== undefined && sim < threshold) continue;
+		top.push(row, sim);
+	}
+	return top.result().map(({ item, score }) => ({ ...item, similarity: score }));
+}
+
 export function createExactScan(family: SqlFamily): VectorSearch {
 	const s = family.statements;
-	const rank = (rows: Row[], query: Float32Array, count: number, threshold?: number): Row[] => {
-		const top = new TopK<Row>(count, (r) => r.id as string);
-		const qNorm = norm(query);
-		for (const row of rows) {
-			const v = family.decodeEmbedding(row.embedding);
-			if (!v || v.length !== query.length) continue;
-			const sim = qNorm === 0 ? 0 : cosineSimilarity(query, v);
-			if (threshold !== undefined && sim < threshold) continue;
-			top.push(row, sim);
-		}
-		return top.result().map(({ item, score }) => ({ ...item, similarity: score }));
-	};
+	const rank = (rows: Row[], query: Float32Array, count: number, threshold?: number): Row[] =>
+		rankBySimilarity(family, rows, query, count, threshold);
 	return {
 		async searchMemories(session: SqlSession, query: Float32Array, q: MemoryVectorQuery) {
 			const rows = await session.all(s.memoryScanCandidates, [

@@ -1,0 +1,1 @@
+export { type SqliteAdapterOptions, SqliteDatabaseAdapter } from "./sqlite-adapter.js";
