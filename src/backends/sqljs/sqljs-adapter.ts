@@ -5,12 +5,12 @@
  */
 import type { Database, SqlJsConfig, SqlJsStatic } from "sql.js";
 import { ConfigurationError } from "../../core/errors.js";
-import { createExactScan } from "../../core/sql/exact-scan.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { SerialDriver } from "../../core/sql/serial-driver.js";
 import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
 import { sqliteDriverOptions } from "../sqlite/sqlite-errors.js";
 import { sqliteFamily } from "../sqlite/sqlite-family.js";
+import { createCachedVectorSearch } from "../sqlite/sqlite-vector-cache.js";
 import { sqlJsConnection } from "./sqljs-connection.js";
 
 export interface SqlJsAdapterOptions extends SettingsOptions {
@@ -31,6 +31,7 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 	#driver?: SerialDriver;
 	#reapplyPragmas?: () => void;
 	#dropStatements?: () => void;
+	#vector?: ReturnType<typeof createCachedVectorSearch>;
 
 	constructor(options: SqlJsAdapterOptions = {}) {
 		super(options);
@@ -48,11 +49,13 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 		this.#reapplyPragmas = () => db.exec("PRAGMA foreign_keys = ON");
 		this.#reapplyPragmas();
 		this.#db = db;
-		this.#driver = new SerialDriver(conn, { ownsConnection: owns, ...sqliteDriverOptions });
+		const driver = new SerialDriver(conn, { ownsConnection: owns, ...sqliteDriverOptions });
+		this.#driver = driver;
+		this.#vector = createCachedVectorSearch(sqliteFamily, (session) => session === driver.session);
 		this.#dropStatements = conn.clearStatements;
 		return {
 			driver: this.#driver,
-			vector: createExactScan(sqliteFamily),
+			vector: this.#vector,
 			capabilities: {
 				backend: "sqljs",
 				vectorSearch: "exact-scan",
@@ -76,6 +79,7 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 			// sql.js closes and reopens the database to export it, which frees prepared statements
 			// and resets pragmas.
 			this.#dropStatements?.();
+			this.#vector?.invalidate();
 			const bytes = db.export();
 			this.#reapplyPragmas?.();
 			return bytes;
