@@ -1,0 +1,9 @@
+export type { CircuitState } from "../../core/resilience.js";
+export {
+	POOL_DEFAULTS,
+	type PostgresAdapterOptions,
+	PostgresDatabaseAdapter,
+	type PostgresServerInfo,
+} from "./postgres-adapter.js";
+export { REQUEST_ROLES, type RequestClaims, type RequestRole } from "./rls/as-user.js";
+export { type JwtClaims, type JwtKey, type VerifyJwtOptions, verifyJwt } from "./rls/verify-jwt.js";

@@ -1,0 +1,205 @@
+/**
+ * PostgreSQL backend (and Supabase, which is PostgreSQL) on node-postgres. Uses the PostgreSQL
+ * family's statements and migrations, pgvector HNSW search, and core/resilience.ts for retries
+ * and the circuit breaker. The pool is created and owned here, or passed in by the caller (then
+ * never ended by the adapter).
+ */
+import type { ClientConfig, Pool, PoolConfig } from "pg";
+import { ConfigurationError, VectorExtensionUnavailableError } from "../../core/errors.js";
+import { type CircuitState, Resilience, type ResilienceOptions } from "../../core/resilience.js";
+import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import type { AdapterCapabilities } from "../../core/types.js";
+import { PostgresPoolDriver } from "./postgres-driver.js";
+import { postgresFailureClass } from "./postgres-errors.js";
+import { postgresFamily } from "./postgres-family.js";
+import { listenerConfig, PgChannelListener } from "./postgres-listener.js";
+import { MEMORY_CHANNEL, NotifiedMemoryEvents } from "./postgres-notify.js";
+import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
+import {
+	createPostgresVectorSearch,
+	hasIterativeScan,
+	PGVECTOR_VERSION_SQL,
+	vectorIndexKind,
+} from "./postgres-vector.js";
+import { type RequestClaims, requestPrelude } from "./rls/as-user.js";
+import { rowLevelSecurityMigration } from "./rls/rls-migration.js";
+
+/** The seed's pool defaults; every one can be overridden through `poolConfig`. */
+export const POOL_DEFAULTS = { max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2_000 };
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface PostgresAdapterOptions extends SettingsOptions, ResilienceOptions {
+	/** `postgres://user:pass@host:5432/db`. Shorthand for `poolConfig.connectionString`. */
+	connectionString?: string;
+	/** node-postgres Pool settings for the pool the adapter creates and owns. */
+	poolConfig?: PoolConfig;
+	/** A Pool the caller owns: used, never ended by the adapter. */
+	pool?: Pool;
+	/**
+	 * The schema holding agentmem's tables (created if absent). Default: the connection's
+	 * search_path (normally `public`). Set through the connection's startup options, so it needs an
+	 * adapter-created pool and a server or pooler that accepts the `options` startup parameter.
+	 */
+	schema?: string;
+	/** Errors of idle pooled connections (the pool discards those connections by itself). */
+	onPoolError?: (err: Error) => void;
+	/** Install Supabase-compatible row-level security (migration 100) and enable `asUser`. Default false. */
+	rowLevelSecurity?: boolean;
+	/**
+	 * The connection `subscribe` LISTENs on (a direct or session-mode URL when the pool goes through
+	 * a transaction-mode pooler, which cannot LISTEN). Default: the pool's settings. Its errors go
+	 * to `onPoolError`; it reconnects by itself.
+	 */
+	listenConnection?: string | ClientConfig;
+}
+
+/** What `open()` found out about the server. */
+export interface PostgresServerInfo {
+	pgvectorVersion: string;
+	/** pgvector >= 0.8: filtered searches use iterative index scans. */
+	iterativeScan: boolean;
+}
+
+export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
+	protected readonly family = postgresFamily;
+	readonly #options: PostgresAdapterOptions;
+	#resilience?: Resilience;
+	#driver?: PostgresPoolDriver;
+	#server?: PostgresServerInfo;
+
+	constructor(options: PostgresAdapterOptions | string) {
+		const opts = typeof options === "string" ? { connectionString: options } : { ...options };
+		super(opts);
+		const configured = Boolean(opts.connectionString || opts.poolConfig);
+		if (Boolean(opts.pool) === configured) {
+			throw new ConfigurationError(
+				"give PostgresDatabaseAdapter either `pool` (yours) or `connectionString`/`poolConfig` (for a pool it creates)",
+			);
+		}
+		if (opts.schema !== undefined && !SCHEMA_RE.test(opts.schema)) {
+			throw new ConfigurationError(
+				`schema must be a lowercase identifier (letters, digits, _), got ${JSON.stringify(opts.schema)}`,
+			);
+		}
+		if (opts.schema !== undefined && opts.pool) {
+			throw new ConfigurationError(
+				"`schema` needs an adapter-created pool; with your own `pool`, set search_path in its config (options: '-c search_path=...')",
+			);
+		}
+		this.#options = opts;
+	}
+
+	/** The pool statements run on (the caller's, or the adapter's own). */
+	get pool(): Pool {
+		if (!this.#driver) throw new ConfigurationError("the pool exists after init()");
+		return this.#driver.pool;
+	}
+
+	/** The circuit breaker's state: `open` while the database is considered down. */
+	get circuitState(): CircuitState {
+		return this.#resilience?.breaker?.state ?? "closed";
+	}
+
+	/** pgvector's version and what it enables (after `init()`). */
+	get serverInfo(): PostgresServerInfo {
+		if (!this.#server) throw new ConfigurationError("server info is known after init()");
+		return this.#server;
+	}
+
+	/**
+	 * A view whose every call runs as Supabase's API runs a request: in its own transaction, as
+	 * `claims.role` (`authenticated` by default, `anon`, `service_role`) with the claims in
+	 * `request.jwt.claims`, so the row-level security policies apply. Verify tokens with `verifyJwt`.
+	 */
+	asUser(claims: RequestClaims): this {
+		if (!this.capabilities.rowLevelSecurity) {
+			throw new ConfigurationError(
+				"asUser needs row-level security: create the adapter with rowLevelSecurity: true",
+			);
+		}
+		return this.withPrelude(requestPrelude(claims));
+	}
+
+	protected async open(): Promise<SqlBackend> {
+		const o = this.#options;
+		const resilience = new Resilience(o, postgresFailureClass);
+		const driver = new PostgresPoolDriver(o.pool ?? (await createPool(o)), {
+			ownsPool: !o.pool,
+			resilience,
+			onPoolError: o.onPoolError,
+		});
+		this.#resilience = resilience;
+		this.#driver = driver;
+		try {
+			const [row] = await driver.session.all<{ version: string | null }>(PGVECTOR_VERSION_SQL);
+			if (!row?.version) {
+				throw new VectorExtensionUnavailableError(
+					"pgvector is not installed on this PostgreSQL server: install it (Debian/Ubuntu: postgresql-<major>-pgvector, or scripts/provision-postgres.sh; Supabase: enable the `vector` extension)",
+				);
+			}
+			this.#server = { pgvectorVersion: row.version, iterativeScan: hasIterativeScan(row.version) };
+			if (o.schema) await createSchema(driver, o.schema);
+		} catch (err) {
+			await driver.close();
+			throw driver.wrapError(err, "connecting to PostgreSQL");
+		}
+		const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
+			backend: "postgres",
+			vectorSearch: "hnsw",
+			exactSearch: false,
+			persistent: true,
+			multipleConnections: true,
+			crossProcessSubscribe: true,
+			rowLevelSecurity: o.rowLevelSecurity === true,
+		};
+		return {
+			driver,
+			vector: createPostgresVectorSearch(driver, { iterativeScan: this.#server.iterativeScan }),
+			capabilities,
+			extraMigrations: o.rowLevelSecurity ? [rowLevelSecurityMigration] : [],
+			memoryEvents: new NotifiedMemoryEvents(
+				new PgChannelListener({
+					config: listenerConfig(o.listenConnection, driver.pool),
+					channel: MEMORY_CHANNEL,
+					onError: o.onPoolError,
+				}),
+			),
+			// Above 4000 dimensions pgvector has no index: the search is an exact scan.
+			afterMigrate: async (settings) => {
+				if (vectorIndexKind(settings.embeddingDimension) === "none") {
+					Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
+				}
+			},
+		};
+	}
+}
+
+async function createPool(o: PostgresAdapterOptions): Promise<Pool> {
+	let pg: typeof import("pg");
+	try {
+		pg = await import("pg");
+	} catch (err) {
+		throw new ConfigurationError("the `pg` package is not installed: npm install pg", {
+			cause: err,
+		});
+	}
+	const Pool = pg.default?.Pool ?? pg.Pool;
+	const config: PoolConfig = { ...POOL_DEFAULTS, ...o.poolConfig };
+	if (o.connectionString) config.connectionString = o.connectionString;
+	if (o.schema) {
+		// `extensions` is where Supabase installs pgvector; a missing schema in search_path is ignored.
+		const path = `-c search_path=${o.schema},public,extensions`;
+		config.options = config.options ? `${config.options} ${path}` : path;
+	}
+	return new Pool(config);
+}
+
+/** Creates the schema once, under the migrations' advisory lock (concurrent inits race otherwise). */
+async function createSchema(driver: PostgresPoolDriver, schema: string): Promise<void> {
+	await driver.transaction(async (s) => {
+		await s.all(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+		// `schema` matched SCHEMA_RE: a plain lowercase identifier.
+		await s.run(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+	});
+}

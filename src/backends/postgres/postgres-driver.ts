@@ -1,0 +1,182 @@
+/**
+ * A `SqlDriver` over a node-postgres Pool. Every checkout is released in `finally` (destroyed when
+ * its connection broke); statements are plain parameterized queries, never named prepared
+ * statements, so PgBouncer/Supavisor in transaction mode work unchanged.
+ *
+ * What is retried (through core/resilience.ts), and why it cannot apply a write twice:
+ * - a failure to check out a connection: the statement never reached the server;
+ * - an autocommit SELECT: reading twice changes nothing;
+ * - an autocommit write the server rolled back (serialization failure, deadlock);
+ * - a whole transaction (`fn` runs again) that failed before COMMIT was sent: the server rolls an
+ *   unfinished transaction back when its connection dies.
+ * Not retried: an autocommit write whose connection broke mid-flight, and a transaction whose
+ * connection broke during COMMIT. Both may have been applied, and re-running them would return a
+ * wrong answer (createAccount's boolean) or a spurious ConflictError (plain INSERTs of goals and
+ * logs), so they fail with ConnectionError and the caller decides.
+ */
+import type { Pool, PoolClient } from "pg";
+import { ConnectionError, DatabaseError } from "../../core/errors.js";
+import type { FailureClass, Resilience } from "../../core/resilience.js";
+import type { Row, SqlDriver, SqlSession } from "../../core/sql/driver.js";
+import { postgresConstraintOf, wrapPostgresError } from "./postgres-errors.js";
+
+export interface PostgresDriverOptions {
+	/** End the pool on `close()` (false for a pool the caller passed in). */
+	ownsPool: boolean;
+	resilience: Resilience;
+	/** Told about errors of idle pooled connections (which the pool then discards). */
+	onPoolError?: (err: Error) => void;
+}
+
+const SELECT = /^\s*SELECT\b/i;
+
+export class PostgresPoolDriver implements SqlDriver {
+	readonly #pool: Pool;
+	readonly #options: PostgresDriverOptions;
+	readonly #onError: (err: Error) => void;
+	/** Errors raised before a statement was sent: checkout failures. */
+	readonly #unsent = new WeakSet<object>();
+	/** Clients whose connection died while checked out (they are destroyed on release). */
+	readonly #dead = new WeakMap<PoolClient, Error>();
+	readonly #guarded = new WeakSet<PoolClient>();
+	/**
+	 * The pool listens to a client's `error` only while it is idle; a client whose connection dies
+	 * while checked out (or in the instant it is handed over) would crash the process. Every
+	 * client gets a permanent listener instead, which marks it dead.
+	 */
+	readonly #guard = (client: PoolClient) => {
+		if (this.#guarded.has(client)) return;
+		this.#guarded.add(client);
+		client.on("error", (err) => this.#dead.set(client, err));
+	};
+	#closed = false;
+	readonly session: SqlSession;
+
+	constructor(pool: Pool, options: PostgresDriverOptions) {
+		this.#pool = pool;
+		this.#options = options;
+		// Without a listener an idle client's error (server restart, pg_terminate_backend) would
+		// crash the process; the pool has already removed that client.
+		this.#onError = (err) => options.onPoolError?.(err);
+		pool.on("error", this.#onError);
+		pool.on("connect", this.#guard);
+		this.session = {
+			all: async <T extends Row = Row>(sql: string, params?: readonly unknown[]) =>
+				(await this.#autocommit(sql, params, SELECT.test(sql))).rows as T[],
+			run: (sql, params) => this.#autocommit(sql, params, false).then((r) => r.rowCount),
+			exec: (script) => this.#autocommit(script, undefined, false).then(() => undefined),
+		};
+	}
+
+	get pool(): Pool {
+		return this.#pool;
+	}
+
+	async #checkout(): Promise<PoolClient> {
+		try {
+			return await this.#pool.connect();
+		} catch (err) {
+			if (err && typeof err === "object") this.#unsent.add(err);
+			throw err;
+		}
+	}
+
+	/** Runs `fn` on a checked-out client, released in `finally` (destroyed if its connection broke). */
+	async #withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+		const client = await this.#checkout();
+		this.#guard(client);
+		let broken: Error | undefined;
+		try {
+			return await fn(client);
+		} catch (err) {
+			if (this.#options.resilience.classify(err) === "connection") broken = err as Error;
+			throw err;
+		} finally {
+			client.release(broken ?? this.#dead.get(client));
+		}
+	}
+
+	#retryable(read: boolean) {
+		return (err: unknown, kind: FailureClass) =>
+			this.#unsent.has(err as object) || kind === "contention" || read;
+	}
+
+	#autocommit(sql: string, params: readonly unknown[] | undefined, read: boolean) {
+		return this.#options.resilience.run(() => this.#withClient((c) => query(c, sql, params)), {
+			retryable: this.#retryable(read),
+		});
+	}
+
+	transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
+		const ambiguous = new WeakSet<object>();
+		return this.#options.resilience.run(
+			() =>
+				this.#withClient(async (client) => {
+					await client.query("BEGIN");
+					let result: T;
+					try {
+						result = await fn(clientSession(client));
+					} catch (err) {
+						await client.query("ROLLBACK").catch(() => undefined);
+						throw err;
+					}
+					let command: string;
+					try {
+						command = (await client.query("COMMIT")).command;
+					} catch (err) {
+						if (this.#options.resilience.classify(err) !== "connection") throw err;
+						const unknown = new ConnectionError(
+							"commit: the connection broke while committing, so the transaction may or may not have been applied",
+							{ cause: err },
+						);
+						ambiguous.add(unknown);
+						throw unknown;
+					}
+					// COMMIT of a transaction aborted by an earlier (caught) error rolls back instead.
+					if (command === "ROLLBACK") {
+						throw new DatabaseError(
+							"commit: a statement failed earlier in this transaction, so PostgreSQL rolled it back",
+						);
+					}
+					return result;
+				}),
+			{ retryable: (err, kind) => !ambiguous.has(err as object) && kind !== "permanent" },
+		);
+	}
+
+	wrapError(err: unknown, what: string): Error {
+		return wrapPostgresError(err, what);
+	}
+
+	constraintOf(err: unknown): "foreign_key" | "unique" | null {
+		return postgresConstraintOf(err);
+	}
+
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		this.#closed = true;
+		// Our own pool keeps the listener: connections dying while it ends still emit `error`.
+		if (this.#options.ownsPool) await this.#pool.end();
+		else {
+			this.#pool.off("error", this.#onError);
+			this.#pool.off("connect", this.#guard);
+		}
+	}
+}
+
+async function query(client: PoolClient, sql: string, params?: readonly unknown[]) {
+	const r = await client.query<Row>(sql, params as unknown[] | undefined);
+	return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+}
+
+/** Statements on one checked-out client, inside its open transaction. */
+function clientSession(client: PoolClient): SqlSession {
+	return {
+		all: async <T extends Row = Row>(sql: string, params?: readonly unknown[]) =>
+			(await query(client, sql, params)).rows as T[],
+		run: async (sql, params) => (await query(client, sql, params)).rowCount,
+		exec: async (script) => {
+			await client.query(script);
+		},
+	};
+}
