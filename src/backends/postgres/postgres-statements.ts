@@ -88,7 +88,10 @@ export const postgresStatements: Statements = {
 	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
 		SELECT content -> $2::text AS value, content ->> $2::text AS text, embedding::text AS embedding
 		FROM memories WHERE type = $1::text AND embedding IS NOT NULL) t
-		WHERE jsonb_typeof(t.value) = 'string' AND char_length(t.text) BETWEEN $3::integer AND $4::integer`,
+		WHERE jsonb_typeof(t.value) = 'string' AND char_length(t.text) BETWEEN $3::integer AND $4::integer
+		AND CASE WHEN char_length(t.text) <= 255 AND char_length($5::text) <= 255
+			THEN levenshtein_less_equal(t.text, $5::text, $6::integer) <= $6::integer
+			ELSE true END`,
 	memoryScanCandidates: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = $1::text AND embedding IS NOT NULL
 		AND ($2::uuid IS NULL OR room_id = $2::uuid) AND ($3::uuid IS NULL OR agent_id = $3::uuid)
 		AND (NOT $4::boolean OR is_unique)`,

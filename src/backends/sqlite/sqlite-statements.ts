@@ -77,7 +77,7 @@ export const sqliteStatements: Statements = {
 	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
 		SELECT json_extract(content, '$.' || ?2) AS text, embedding FROM memories
 		WHERE type = ?1 AND embedding IS NOT NULL) t
-		WHERE typeof(t.text) = 'text' AND length(t.text) BETWEEN ?3 AND ?4`,
+		WHERE typeof(t.text) = 'text' AND length(t.text) BETWEEN ?3 AND ?4 AND ?5 IS NOT NULL AND ?6 >= 0`,
 	memoryScanCandidates: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND embedding IS NOT NULL
 		AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)`,
 

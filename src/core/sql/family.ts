@@ -79,7 +79,12 @@ export interface Statements {
 	memoriesMissingEmbedding: string;
 	/** (id, embedding) */
 	memoryEmbeddingUpdate: string;
-	/** (type, jsonKey, minLength, maxLength) → text, embedding, for memories with an embedding */
+	/**
+	 * (type, jsonKey, minLength, maxLength, input, threshold) → text, embedding of memories with an
+	 * embedding whose text length is in range. A family may prefilter with the engine's own bounded
+	 * Levenshtein (PostgreSQL's fuzzystrmatch, only up to its 255-character limit); the final distance
+	 * is always computed in JavaScript, so every backend returns the same rows.
+	 */
 	cachedEmbeddingCandidates: string;
 	/** (type, roomId?, agentId?, uniqueOnly) memories with an embedding: the exact scan's input */
 	memoryScanCandidates: string;
@@ -133,9 +138,54 @@ export interface Statements {
 	statsMemoriesByType: string;
 }
 
+/**
+ * Statements of export/import (src/core/sql/portable.ts) and diagnostics. Pages are keyset pages
+ * in id order: pass NULL as the first cursor, then the last row's id.
+ */
+export interface PortableStatements {
+	/** → v: the highest applied migration */
+	schemaVersion: string;
+	/** (afterId?, limit) → accounts columns */
+	accountsPage: string;
+	/** (afterId?, limit) → id, created_at */
+	roomsPage: string;
+	/** (afterId?, limit) → id, user_id, room_id, user_state, created_at */
+	participantsPage: string;
+	/** (afterId?, limit) → relationships columns */
+	relationshipsPage: string;
+	/** (afterId?, limit) → goals columns */
+	goalsPage: string;
+	/** (afterId?, limit) → id, body, user_id, room_id, type, created_at */
+	logsPage: string;
+	/** (afterAgentId?, afterKey?, limit) → agent_id, key, value, created_at, by (agent_id, key) */
+	cachePage: string;
+	/** (afterId?, limit) → knowledge columns */
+	knowledgePage: string;
+	/** (afterId?, limit) → memory columns */
+	memoriesPage: string;
+	/** (id, name, username, email, avatarUrl, detailsJson, createdAt) upsert */
+	accountUpsert: string;
+	/** (id, createdAt) upsert */
+	roomUpsert: string;
+	/** (id, userId, roomId, userState, createdAt); an existing pair gets the state */
+	participantUpsert: string;
+	/** (id, userA, userB, userId, roomId, status, createdAt); does nothing when the pair exists */
+	relationshipImport: string;
+	/** (id, roomId, userId, name, status, objectivesJson, createdAt) upsert */
+	goalUpsert: string;
+	/** (id, bodyJson, userId, roomId, type, createdAt) upsert */
+	logUpsert: string;
+	/** → name: the schema's indexes and virtual tables (for `agentmem doctor`) */
+	indexNames: string;
+	/** → v: the vector extension's version; fails when the extension is not loaded */
+	vectorExtensionVersion: string;
+}
+
 export interface SqlFamily {
 	readonly name: "sqlite" | "postgres";
 	readonly statements: Statements;
+	/** Export/import statements; a family without them cannot export or import. */
+	readonly portable?: PortableStatements;
 	readonly migrations: readonly Migration[];
 	/** An embedding as the `embedding` column's parameter. */
 	encodeEmbedding(vector: Float32Array): unknown;
