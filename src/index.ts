@@ -1,7 +1,10 @@
 /** agentmem: the storage layer for AI agents' memory. One DatabaseAdapter, many databases. */
 export type { DatabaseAdapter } from "./core/adapter.js";
 export * from "./core/errors.js";
+export type * from "./core/portable-types.js";
+export { PORTABLE_KINDS } from "./core/portable-types.js";
 export { DEFAULT_EMBEDDING_DIMENSION, MAX_EMBEDDING_DIMENSION } from "./core/sql/migrate.js";
+export type { Diagnostics } from "./core/sql/portable.js";
 export type * from "./core/types.js";
 export { cosineSimilarity } from "./core/vector.js";
 export {
@@ -13,6 +16,11 @@ export {
 	URL_FORMS,
 } from "./create-adapter.js";
 export * from "./embed/index.js";
+export {
+	type CachingControls,
+	type CachingOptions,
+	createCachingDatabaseAdapter,
+} from "./wrappers/caching.js";
 export {
 	type AdapterLogger,
 	checkHealth,

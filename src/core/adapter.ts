@@ -1,3 +1,4 @@
+import type { ImportOptions, ImportSummary, PortableRecord } from "./portable-types.js";
 import type {
 	Account,
 	Actor,
@@ -235,4 +236,23 @@ export interface DatabaseAdapter {
 	subscribe(filter: SubscribeFilter, listener: (event: MemoryEvent) => void): Promise<Unsubscribe>;
 	/** Counts of every record kind, and the recorded embedding dimension and model. */
 	stats(): Promise<AdapterStats>;
+	/**
+	 * Every record of the database with all its columns (ids, timestamps, unique flags, user
+	 * states, embeddings): first one `database` record (schema version, dimension, model), then
+	 * accounts, rooms, participants, relationships, goals, logs, cache entries, knowledge items and
+	 * memories, in that order, read page by page so memory use stays flat. Records written while an
+	 * export runs may or may not appear; call it on a transaction's `tx` for a consistent snapshot.
+	 */
+	exportRecords(): AsyncIterable<PortableRecord>;
+	/**
+	 * Writes records as `exportRecords` yields them, keeping every id, timestamp, unique flag and
+	 * state (existing ids are replaced, so importing twice changes nothing). Each record is validated
+	 * first; a `database` record whose dimension differs from this database's throws
+	 * `EmbeddingDimensionError`, one whose model differs throws `ConfigurationError`. Records are
+	 * written in transactions of `batchSize`, or all in one with `atomic`.
+	 */
+	importRecords(
+		records: AsyncIterable<PortableRecord> | Iterable<PortableRecord>,
+		options?: ImportOptions,
+	): Promise<ImportSummary>;
 }

@@ -2,11 +2,13 @@
 import type { SqlFamily } from "../../core/sql/family.js";
 import { fromFloat32Bytes, toFloat32Bytes } from "../../core/vector.js";
 import { migrations } from "./migrations.generated.js";
+import { sqlitePortableStatements } from "./sqlite-portable-statements.js";
 import { sqliteStatements } from "./sqlite-statements.js";
 
 export const sqliteFamily: SqlFamily = {
 	name: "sqlite",
 	statements: sqliteStatements,
+	portable: sqlitePortableStatements,
 	migrations,
 	encodeEmbedding: (vector) => toFloat32Bytes(vector),
 	decodeEmbedding: (value) => (value instanceof Uint8Array ? fromFloat32Bytes(value) : null),

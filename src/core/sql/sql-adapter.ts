@@ -13,6 +13,7 @@ import {
 	ValidationError,
 } from "../errors.js";
 import { levenshteinBounded } from "../levenshtein.js";
+import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-types.js";
 import type {
 	Account,
 	Actor,
@@ -47,6 +48,13 @@ import type { Row, SqlDriver, SqlSession } from "./driver.js";
 import type { Migration, SqlFamily, VectorSearch } from "./family.js";
 import { type DatabaseSettings, migrate, type SettingsOptions } from "./migrate.js";
 import {
+	type Diagnostics,
+	exportRecords,
+	importRecords,
+	type PortableContext,
+	readDiagnostics,
+} from "./portable.js";
+import {
 	newId,
 	type PreparedMemory,
 	prepareGoal,
@@ -62,6 +70,27 @@ export interface SqlBackend {
 	capabilities: Omit<AdapterCapabilities, "embeddingDimension">;
 	/** Backend-only migrations (e.g. a vector index), applied after the family's. */
 	extraMigrations?: readonly Migration[];
+	/** Runs once after migrations, before the adapter is usable (e.g. to check a derived index). */
+	afterMigrate?(settings: DatabaseSettings): Promise<void>;
+	/** New memories delivered by the database itself (across connections); replaces in-process events. */
+	memoryEvents?: MemoryEventSource;
+}
+
+/** A statement with its bound parameters. */
+export interface SqlStatement {
+	sql: string;
+	params?: readonly unknown[];
+}
+
+/** Delivers committed memories from the database (e.g. LISTEN/NOTIFY). */
+export interface MemoryEventSource {
+	/** Delivers each committed memory matching `filter`, read through `read` (the subscriber's view). */
+	subscribe(
+		filter: SubscribeFilter,
+		listener: (event: MemoryEvent) => void,
+		read: (id: UUID) => Promise<Memory | null>,
+	): Promise<Unsubscribe>;
+	close(): Promise<void>;
 }
 
 /** Cosine similarity at or above which a memory counts as a near-duplicate (ElizaOS semantics). */
@@ -92,10 +121,17 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 	protected abstract open(): Promise<SqlBackend>;
 	/** Releases what `open()` acquired beyond the driver (lock files, …). */
 	protected async release(): Promise<void> {}
+	/**
+	 * Told after rows were written to a table that has a vector index (also inside transactions,
+	 * before commit). Backends that maintain statistics themselves (PGlite) count them here.
+	 */
+	protected afterInsert(_table: "memories" | "knowledge", _rows: number): void {}
 
 	protected readonly settingsOptions: SettingsOptions;
 	private readonly state: SharedState = { closed: false, listeners: new Set() };
 	private readonly scope: Scope | null = null;
+	/** Statements a `withPrelude` view runs first in each of its transactions. */
+	private readonly prelude: readonly SqlStatement[] | null = null;
 
 	constructor(options: SettingsOptions = {}) {
 		this.settingsOptions = { ...options };
@@ -129,6 +165,7 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 					this.settingsOptions,
 					backend.extraMigrations,
 				);
+				await backend.afterMigrate?.(settings);
 				this.state.backend = backend;
 				this.state.settings = settings;
 				this.state.capabilities = Object.freeze({
@@ -157,6 +194,7 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 		if (!opening) return;
 		await opening.catch(() => undefined);
 		if (this.state.backend) {
+			await this.state.backend.memoryEvents?.close();
 			await this.state.backend.driver.close();
 			await this.release();
 		}
@@ -186,7 +224,13 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 	): Promise<T> {
 		const { backend } = this.ready();
 		try {
-			return await fn(this.scope?.session ?? backend.driver.session, backend);
+			if (this.scope) return await fn(this.scope.session, backend);
+			const prelude = this.prelude;
+			if (!prelude) return await fn(backend.driver.session, backend);
+			return await backend.driver.transaction(async (s) => {
+				await runPrelude(s, prelude);
+				return fn(s, backend);
+			});
 		} catch (err) {
 			if (err instanceof AgentmemError) throw err;
 			throw backend.driver.wrapError(err, what);
@@ -204,21 +248,20 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 				return await fn(s);
 			} catch (err) {
 				if (b.driver.constraintOf(err) !== "foreign_key") throw err;
-				throw new NotFoundError(`${what}: ${await this.describeMissing(refs)}`, { cause: err });
+				throw new NotFoundError(`${what}: ${await this.describeMissing(refs, s)}`, { cause: err });
 			}
 		});
 	}
 
 	private async describeMissing(
 		refs: { field: string; table: "accounts" | "rooms"; id: string }[],
+		session: SqlSession,
 	): Promise<string> {
-		const { backend } = this.ready();
 		const s = this.family.statements;
 		const missing: string[] = [];
 		try {
 			// In a PostgreSQL transaction this fails (the transaction is aborted) and the generic
 			// message below is used; SQLite transactions survive a failed statement.
-			const session = this.scope?.session ?? backend.driver.session;
 			for (const r of refs) {
 				const found = await session.all(r.table === "rooms" ? s.roomGet : s.accountGet, [r.id]);
 				if (found.length === 0) missing.push(`${r.field} ${r.id} does not exist`);
@@ -237,6 +280,17 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 		return view;
 	}
 
+	/**
+	 * A view whose every call runs in its own transaction, after `prelude` (e.g. a role and request
+	 * settings for row-level security); its `transaction()` runs the prelude once after BEGIN.
+	 */
+	protected withPrelude(prelude: readonly SqlStatement[]): this {
+		if (this.scope) throw new ValidationError("prelude", "derive the view outside a transaction");
+		const view = Object.create(this) as this;
+		Object.defineProperty(view, "prelude", { value: [...prelude] });
+		return view;
+	}
+
 	// ---- transactions and events ----
 
 	async transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T> {
@@ -247,7 +301,12 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 			const pending: MemoryEvent[] = [];
 			let scope: Scope | undefined;
 			try {
-				const result = await backend.driver.transaction((session) => {
+				const result = await backend.driver.transaction(async (session) => {
+					if (this.prelude) await runPrelude(session, this.prelude);
+					// A driver may run this again after a transient failure before COMMIT (the first
+					// attempt was rolled back): drop its events and retire its view.
+					if (scope) scope.done = true;
+					pending.length = 0;
 					scope = { session, depth: 1, pending, done: false };
 					return fn(this.bind(scope));
 				});
@@ -279,6 +338,7 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 
 	/** Queues an event until commit (in a transaction) or dispatches it now. */
 	protected publish(event: MemoryEvent): void {
+		if (this.state.backend?.memoryEvents) return; // the database delivers it
 		if (this.scope) this.scope.pending.push(event);
 		else this.dispatch([event]);
 	}
@@ -308,6 +368,8 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 		v.assertOptionalUuid(filter.roomId, "filter.roomId");
 		if (typeof listener !== "function")
 			throw new ValidationError("listener", "expected a function");
+		const source = this.ready().backend.memoryEvents;
+		if (source) return source.subscribe({ ...filter }, listener, (id) => this.getMemoryById(id));
 		const entry = { filter: { ...filter }, listener };
 		this.state.listeners.add(entry);
 		return async () => {
@@ -517,6 +579,9 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 				`createMemory: id ${item.id} already belongs to a memory of another type than "${item.tableName}"`,
 			);
 		}
+		this.afterInsert("memories", 1);
+		// Building the event costs as much as the insert; skip it when nobody listens.
+		if (this.state.listeners.size === 0) return;
 		const memory: Memory = {
 			id: item.id,
 			userId: item.userId,
@@ -719,6 +784,8 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 				params.query_field_sub_name,
 				Math.max(0, length - threshold),
 				length + threshold,
+				input,
+				threshold,
 			]),
 		);
 		const scored: { text: string; row: Row; score: number }[] = [];
@@ -996,6 +1063,7 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 					k.createdAt,
 				]),
 		);
+		this.afterInsert("knowledge", 1);
 	}
 
 	async removeKnowledge(id: UUID): Promise<void> {
@@ -1036,4 +1104,48 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 			};
 		});
 	}
+
+	// ---- export and import (src/core/sql/portable.ts) ----
+
+	exportRecords(): AsyncIterable<PortableRecord> {
+		return exportRecords(this.portableContext());
+	}
+
+	async importRecords(
+		records: AsyncIterable<PortableRecord> | Iterable<PortableRecord>,
+		options: ImportOptions = {},
+	): Promise<ImportSummary> {
+		if (options.atomic && !this.scope) {
+			// One outer transaction; each batch becomes a savepoint inside it.
+			return this.transaction((tx) => tx.importRecords(records, options));
+		}
+		const summary = await importRecords(this.portableContext(), records, options);
+		this.afterInsert("memories", summary.memory);
+		this.afterInsert("knowledge", summary.knowledge);
+		return summary;
+	}
+
+	/** Schema version, index names and vector extension version (for `agentmem doctor`). */
+	async diagnostics(): Promise<Diagnostics> {
+		return readDiagnostics(this.portableContext());
+	}
+
+	private portableContext(): PortableContext {
+		const { backend, settings } = this.ready();
+		return {
+			family: this.family,
+			settings,
+			read: (fn) => this.op("exportRecords", (s) => fn(s)),
+			write: (fn) =>
+				this.transaction((tx) => {
+					const view = tx as SqlDatabaseAdapter;
+					return view.op("importRecords", (s) => fn(s, (event) => view.publish(event)));
+				}),
+			isForeignKeyError: (err) => backend.driver.constraintOf(err) === "foreign_key",
+		};
+	}
+}
+
+async function runPrelude(session: SqlSession, prelude: readonly SqlStatement[]): Promise<void> {
+	for (const statement of prelude) await session.all(statement.sql, statement.params);
 }
