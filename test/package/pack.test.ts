@@ -3,7 +3,7 @@
  * plain Node ESM, with no TypeScript tooling. `npm test` builds dist/ before vitest runs.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +25,9 @@ describe("the packed tarball", () => {
 			join(dir, "package.json"),
 			JSON.stringify({ name: "consumer", private: true, type: "module" }),
 		);
-		// The drivers are optional peer dependencies: a user installs the ones they use.
+		// SQLite's driver and sqlite-vec are optional dependencies (installed by default); the other
+		// drivers are optional peers a user installs for the backend they use.
+		const peers = ["sql.js", "@electric-sql/pglite", "@electric-sql/pglite-pgvector"];
 		run(
 			"npm",
 			[
@@ -34,9 +36,7 @@ describe("the packed tarball", () => {
 				"--no-audit",
 				"--no-fund",
 				join(dir, tarball),
-				`sql.js@${version("sql.js")}`,
-				`better-sqlite3@${version("better-sqlite3")}`,
-				`sqlite-vec@${version("sqlite-vec")}`,
+				...peers.map((p) => `${p}@${version(p)}`),
 			],
 			dir,
 		);
@@ -85,8 +85,41 @@ await b.close();
 		const out = JSON.parse(run("node", ["sqlite.mjs"], dir));
 		expect(out).toEqual({ backend: "sqlite", dimension: 3, texts: ["on disk"] });
 	});
+
+	it("opens pglite:memory through createAdapter", () => {
+		writeFileSync(
+			join(dir, "pglite.mjs"),
+			`import { createAdapter } from "agentmem";
+const a = await createAdapter("pglite:memory", { embeddingDimension: 3 });
+const user = crypto.randomUUID();
+await a.createAccount({ id: user, name: "U", username: "u" });
+const room = await a.createRoom();
+await a.createMemory({ userId: user, agentId: user, roomId: room, content: { text: "embedded postgres" }, embedding: [0, 0, 1] }, "messages");
+const found = await a.searchMemoriesByEmbedding([0, 0, 1], { tableName: "messages", roomId: room });
+console.log(JSON.stringify({ backend: a.capabilities.backend, texts: found.map((m) => m.content.text) }));
+await a.close();
+`,
+		);
+		const out = JSON.parse(run("node", ["pglite.mjs"], dir));
+		expect(out).toEqual({ backend: "pglite", texts: ["embedded postgres"] });
+	});
+
+	it("runs the agentmem command through npx: remember, then recall", () => {
+		const url = "sqlite:./cli.db";
+		run("npx", ["agentmem", "remember", "The launch is on Friday", "--url", url], dir);
+		const out = JSON.parse(
+			run("npx", ["agentmem", "recall", "when is the launch", "--url", url, "--json"], dir),
+		);
+		expect(JSON.stringify(out)).toContain("The launch is on Friday");
+		expect(run("npx", ["agentmem", "--help"], dir)).toContain("recall");
+	});
 });
 
+/** The version installed here, so the consumer gets the same driver the tests ran against. */
 function version(pkg: string): string {
-	return run("node", ["-p", `require("${pkg}/package.json").version`], root).trim();
+	return (
+		JSON.parse(readFileSync(join(root, "node_modules", pkg, "package.json"), "utf8")) as {
+			version: string;
+		}
+	).version;
 }
