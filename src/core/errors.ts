@@ -16,7 +16,9 @@ export type AgentmemErrorCode =
 	| "LOCKED"
 	| "CLOSED"
 	| "DATABASE"
-	| "EMBEDDING_PROVIDER";
+	| "EMBEDDING_PROVIDER"
+	| "UNAUTHORIZED"
+	| "PERMISSION_DENIED";
 
 export class AgentmemError extends Error {
 	readonly code: AgentmemErrorCode;
@@ -142,5 +144,19 @@ export class EmbeddingProviderError extends AgentmemError {
 	constructor(message: string, options?: { cause?: unknown; status?: number }) {
 		super("EMBEDDING_PROVIDER", message, options);
 		this.status = options?.status;
+	}
+}
+
+/** A token was refused: bad signature, expired, wrong audience or issuer, or malformed claims. */
+export class AuthError extends AgentmemError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("UNAUTHORIZED", message, options);
+	}
+}
+
+/** The database refused a statement for the current role (row-level security, missing grant). */
+export class PermissionDeniedError extends AgentmemError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("PERMISSION_DENIED", message, options);
 	}
 }

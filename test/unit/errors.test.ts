@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
 	AgentmemError,
+	AuthError,
 	CircuitOpenError,
 	ClosedError,
 	ConfigurationError,
@@ -11,6 +12,7 @@ import {
 	EmbeddingProviderError,
 	LockedError,
 	NotFoundError,
+	PermissionDeniedError,
 	UnsupportedFeatureError,
 	ValidationError,
 	VectorExtensionUnavailableError,
@@ -51,6 +53,12 @@ describe("errors", () => {
 			new EmbeddingProviderError("503", { cause, status: 503 }),
 			"EMBEDDING_PROVIDER",
 			"EmbeddingProviderError",
+		],
+		[new AuthError("token expired", { cause }), "UNAUTHORIZED", "AuthError"],
+		[
+			new PermissionDeniedError("row-level security", { cause }),
+			"PERMISSION_DENIED",
+			"PermissionDeniedError",
 		],
 	];
 

@@ -1,0 +1,182 @@
+/**
+ * Real-time subscribe over LISTEN/NOTIFY on the real PostgreSQL: exactly-once delivery of every
+ * committed memory from concurrent writers on several connections (two adapters, and raw SQL as a
+ * stand-in for any other process), nothing from rollbacks, filters, unsubscribe, reconnection after
+ * the LISTEN connection is killed, and row-level security applied to an asUser subscriber.
+ */
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
+import { LISTENER_APPLICATION_NAME } from "../../src/backends/postgres/postgres-listener.js";
+import type { MemoryEvent, UUID } from "../../src/core/types.js";
+import { makeWorld, memory, sleep, waitFor } from "../conformance/fixtures.js";
+import { setupTestDatabase } from "./postgres/helpers.js";
+
+const db = await setupTestDatabase("postgres subscribe");
+let schemaCounter = 0;
+
+if (db) {
+	describe("postgres subscribe (LISTEN/NOTIFY)", () => {
+		const open: PostgresDatabaseAdapter[] = [];
+		afterEach(async () => {
+			await Promise.all(open.splice(0).map((a) => a.close()));
+		});
+
+		/** Two adapters (two pools, two LISTEN connections) on one fresh schema. */
+		async function pair(options = {}) {
+			if (!db) throw new Error("unreachable: guarded above");
+			const schema = `sub_${process.pid}_${schemaCounter++}`;
+			const a = await db.adapter({ schema, embeddingDimension: 4, ...options });
+			const b = await db.adapter({ schema, embeddingDimension: 4, ...options });
+			open.push(a, b);
+			return { a, b, schema };
+		}
+
+		const texts = (events: MemoryEvent[]) => events.map((e) => e.memory.content.text);
+
+		it("reports cross-process subscribe", async () => {
+			const { a } = await pair();
+			expect(a.capabilities.crossProcessSubscribe).toBe(true);
+		});
+
+		it("delivers every committed memory of its room exactly once, from concurrent writers on other connections", async () => {
+			const { a, b, schema } = await pair();
+			const w = await makeWorld(a);
+			const events: MemoryEvent[] = [];
+			const elsewhere: MemoryEvent[] = [];
+			await a.subscribe({ roomId: w.roomId }, (e) => events.push(e));
+			await b.subscribe({ roomId: w.otherRoomId, tableName: "facts" }, (e) => elsewhere.push(e));
+			const expected = new Set<string>();
+			const write = async (writer: PostgresDatabaseAdapter, n: number, style: number) => {
+				const m = memory(w, { text: `w${n}`, embedding: [1, n, 0, 0] });
+				expected.add(m.id);
+				if (style === 0) await writer.createMemory(m, "messages");
+				else if (style === 1) await writer.transaction((tx) => tx.createMemory(m, "facts"));
+				else await writer.createMemories([{ memory: m, tableName: "messages" }]);
+				// Noise the subscriber must not get: another room.
+				if (n % 10 === 0)
+					await writer.createMemory(
+						memory(w, { roomId: w.otherRoomId, text: `other${n}` }),
+						"facts",
+					);
+			};
+			await Promise.all(Array.from({ length: 200 }, (_, n) => write(n % 2 ? a : b, n, n % 3)));
+			// Raw SQL through the admin pool: any process writing the table is announced.
+			const raw = randomUUID();
+			expected.add(raw);
+			await db.sql(
+				`INSERT INTO "${schema}".memories (id, type, room_id, agent_id, user_id, content, created_at)
+				 VALUES ($1, 'messages', $2, $3, $4, '{"text":"raw"}', $5)`,
+				[raw, w.roomId, w.agentId, w.userId, Date.now()],
+			);
+			await waitFor(() => events.some((e) => e.memory.id === raw), 20_000);
+			await sleep(200); // a duplicate would arrive in this window
+			expect(events).toHaveLength(201);
+			expect(new Set(events.map((e) => e.memory.id))).toEqual(expected);
+			expect(events.find((e) => e.memory.content.text === "w7")).toMatchObject({
+				tableName: "facts",
+				memory: { roomId: w.roomId, embedding: [1, 7, 0, 0], content: { text: "w7" } },
+			});
+			await waitFor(() => elsewhere.length === 20, 5000);
+			expect(new Set(texts(elsewhere))).toEqual(
+				new Set(Array.from({ length: 20 }, (_, i) => `other${i * 10}`)),
+			);
+		});
+
+		it("delivers nothing from rolled-back transactions or savepoints", async () => {
+			const { a, b } = await pair();
+			const w = await makeWorld(a);
+			const events: MemoryEvent[] = [];
+			await a.subscribe({}, (e) => events.push(e));
+			await expect(
+				b.transaction(async (tx) => {
+					await tx.createMemory(memory(w, { text: "doomed" }), "messages");
+					throw new Error("abort");
+				}),
+			).rejects.toThrow("abort");
+			await b.transaction(async (tx) => {
+				await tx.createMemory(memory(w, { text: "kept" }), "messages");
+				await expect(
+					tx.transaction(async (inner) => {
+						await inner.createMemory(memory(w, { text: "savepoint rolled back" }), "messages");
+						throw new Error("inner");
+					}),
+				).rejects.toThrow("inner");
+			});
+			await b.createMemory(memory(w, { text: "sentinel" }), "messages");
+			await waitFor(() => texts(events).includes("sentinel"), 5000);
+			expect(texts(events)).toEqual(["kept", "sentinel"]);
+		});
+
+		it("does not announce embedding updates, and stops after unsubscribe", async () => {
+			const { a, b } = await pair();
+			const w = await makeWorld(a);
+			const events: MemoryEvent[] = [];
+			const stop = await a.subscribe({ tableName: "messages" }, (e) => events.push(e));
+			const m = memory(w, { text: "one" });
+			await b.createMemory(m, "messages");
+			await b.createMemory(memory(w, { text: "fact" }), "facts");
+			await waitFor(() => events.length === 1, 5000);
+			await b.updateMemoryEmbedding(m.id, [0, 1, 0, 0]);
+			await b.createMemory(memory(w, { text: "sentinel" }), "messages");
+			await waitFor(() => events.length === 2, 5000);
+			await stop();
+			await b.createMemory(memory(w, { text: "two" }), "messages");
+			// A second subscription proves "two" was announced while the first was gone.
+			const later: MemoryEvent[] = [];
+			await a.subscribe({}, (e) => later.push(e));
+			await b.createMemory(memory(w, { text: "three" }), "messages");
+			await waitFor(() => later.length === 1, 5000);
+			expect(texts(events)).toEqual(["one", "sentinel"]);
+			expect(texts(later)).toEqual(["three"]);
+		});
+
+		it("resumes delivery after the LISTEN connection is terminated", async () => {
+			const { a, b } = await pair();
+			const w = await makeWorld(a);
+			const events: MemoryEvent[] = [];
+			await a.subscribe({ roomId: w.roomId }, (e) => events.push(e));
+			await b.createMemory(memory(w, { text: "before" }), "messages");
+			await waitFor(() => events.length === 1, 5000);
+			const listeners = async (condition = "true") =>
+				(
+					await db.sql<{ pid: number }>(
+						`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND ${condition}`,
+						[LISTENER_APPLICATION_NAME],
+					)
+				).map((r) => r.pid);
+			const killed = await listeners();
+			expect(killed.length).toBeGreaterThan(0);
+			await db.sql("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", [killed]);
+			// Wait for the reconnected LISTEN connection (a new backend), then write.
+			const deadline = Date.now() + 15_000;
+			const listening = "state = 'idle' AND query LIKE 'LISTEN%'";
+			while (!(await listeners(listening)).some((pid) => !killed.includes(pid))) {
+				if (Date.now() > deadline) throw new Error("the listener did not reconnect");
+				await sleep(50);
+			}
+			await b.createMemory(memory(w, { text: "after" }), "messages");
+			await waitFor(() => texts(events).includes("after"), 5000);
+			await sleep(100);
+			expect(texts(events)).toEqual(["before", "after"]);
+		});
+
+		it("fails subscribe with a ConnectionError when the LISTEN connection cannot open", async () => {
+			const { a } = await pair({ listenConnection: "postgres://postgres@127.0.0.1:1/nowhere" });
+			await expect(a.subscribe({}, () => undefined)).rejects.toMatchObject({ code: "CONNECTION" });
+		});
+
+		it("applies row-level security to an asUser subscriber", async () => {
+			const { a } = await pair({ rowLevelSecurity: true });
+			const w = await makeWorld(a);
+			const events: MemoryEvent[] = [];
+			// w.userId participates in roomId only.
+			await a.asUser({ sub: w.userId as UUID }).subscribe({}, (e) => events.push(e));
+			await a.createMemory(memory(w, { roomId: w.otherRoomId, text: "secret" }), "messages");
+			await a.createMemory(memory(w, { text: "visible" }), "messages");
+			await waitFor(() => events.length === 1, 5000);
+			await sleep(100);
+			expect(texts(events)).toEqual(["visible"]);
+		});
+	});
+}
