@@ -31,7 +31,7 @@ export function levenshteinBounded(a: string, b: string, max: number): number {
 				(curr[j - 1] as number) + 1,
 				(prev[j - 1] as number) + cost,
 			);
-			curr[j] = d > over ? over : d;
+			curr[j] = Math.min(d, over);
 			if (d < rowMin) rowMin = d;
 		}
 		if (rowMin > max) return over;
