@@ -126,6 +126,10 @@ export abstract class SqlDatabaseAdapter implements DatabaseAdapter {
 	 * before commit). Backends that maintain statistics themselves (PGlite) count them here.
 	 */
 	protected afterInsert(_table: "memories" | "knowledge", _rows: number): void {}
+	/** True on a `transaction()` view (its calls run inside the open transaction). */
+	protected get inTransaction(): boolean {
+		return this.scope !== null;
+	}
 
 	protected readonly settingsOptions: SettingsOptions;
 	private readonly state: SharedState = { closed: false, listeners: new Set() };

@@ -1,0 +1,2 @@
+export { LockedError } from "../../core/errors.js";
+export { type PGliteAdapterOptions, PGliteDatabaseAdapter } from "./pglite-adapter.js";

@@ -1,0 +1,223 @@
+/**
+ * PGlite backend: PostgreSQL compiled to WASM, in-process, in Node or a browser, with pgvector and
+ * fuzzystrmatch. It runs the PostgreSQL family unchanged (statements, migrations, HNSW search,
+ * LISTEN/NOTIFY subscribe); what differs is here: one connection (SerialDriver), no autovacuum
+ * (pglite-statistics.ts keeps planner statistics current) and one process per data directory
+ * (dir-lock.ts, imported only for directory paths so the in-memory path loads in a browser).
+ */
+import type { PGliteInterface, PGliteOptions } from "@electric-sql/pglite";
+import {
+	ConfigurationError,
+	ValidationError,
+	VectorExtensionUnavailableError,
+} from "../../core/errors.js";
+import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { SerialDriver } from "../../core/sql/serial-driver.js";
+import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import type {
+	AdapterCapabilities,
+	MemoryEvent,
+	SubscribeFilter,
+	Unsubscribe,
+} from "../../core/types.js";
+import { postgresConstraintOf, wrapPostgresError } from "../postgres/postgres-errors.js";
+import { postgresFamily } from "../postgres/postgres-family.js";
+import { MEMORY_CHANNEL, NotifiedMemoryEvents } from "../postgres/postgres-notify.js";
+import {
+	createPostgresVectorSearch,
+	hasIterativeScan,
+	PGVECTOR_VERSION_SQL,
+	vectorIndexKind,
+} from "../postgres/postgres-vector.js";
+import { pgliteChannelListener, pgliteConnection } from "./pglite-connection.js";
+import { type AnalysedTable, StatisticsKeeper } from "./pglite-statistics.js";
+
+export interface PGliteAdapterOptions extends SettingsOptions {
+	/**
+	 * Where the database lives: undefined or `"memory"` for in-memory, a directory path (Node,
+	 * persistent, locked to this process), or `idb://name` / `opfs-ahp://name` in a browser.
+	 */
+	dataDir?: string;
+	/**
+	 * A PGlite instance the caller owns (never closed by the adapter), created with
+	 * `extensions: { vector, fuzzystrmatch }`. The adapter must be its only user of transactions.
+	 */
+	pglite?: PGliteInterface;
+	/** More options for the PGlite instance the adapter creates (e.g. `relaxedDurability`). */
+	pgliteOptions?: Omit<PGliteOptions, "dataDir" | "extensions">;
+}
+
+interface Lock {
+	release(): Promise<void>;
+}
+
+const MEMORY = /^(memory|memory:\/\/.*)$/;
+/** PGlite's browser storage schemes (IndexedDB, OPFS). */
+const BROWSER_STORAGE = /^(idb|opfs-ahp):\/\//;
+
+export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
+	protected readonly family = postgresFamily;
+	readonly #options: PGliteAdapterOptions;
+	#lock: Lock | null = null;
+	// Not `#private`: transaction views (prototype children of this adapter) reach it too.
+	private statistics?: StatisticsKeeper;
+
+	constructor(options: PGliteAdapterOptions = {}) {
+		super(options);
+		if (options.pglite && options.dataDir !== undefined) {
+			throw new ConfigurationError(
+				"give PGliteDatabaseAdapter either `pglite` (your instance) or `dataDir`, not both",
+			);
+		}
+		if (
+			options.dataDir !== undefined &&
+			(typeof options.dataDir !== "string" || !options.dataDir)
+		) {
+			throw new ConfigurationError(
+				'dataDir must be "memory", a directory path, or idb://name in a browser',
+			);
+		}
+		this.#options = { ...options };
+	}
+
+	/** True when the data outlives the process (a directory, IndexedDB or OPFS). */
+	get persistent(): boolean {
+		const dir = this.#options.pglite?.dataDir ?? this.#options.dataDir;
+		return dir !== undefined && !MEMORY.test(dir);
+	}
+
+	protected async open(): Promise<SqlBackend> {
+		const o = this.#options;
+		const dataDir = o.dataDir === undefined || MEMORY.test(o.dataDir) ? undefined : o.dataDir;
+		this.#lock = o.pglite || !dataDir ? null : await lock(dataDir);
+		try {
+			return await this.#connect(o.pglite ?? (await createPGlite(dataDir, o)));
+		} catch (err) {
+			await this.release();
+			throw err;
+		}
+	}
+
+	async #connect(pg: PGliteInterface): Promise<SqlBackend> {
+		const driver = new SerialDriver(pgliteConnection(pg), {
+			ownsConnection: !this.#options.pglite,
+			wrapError: wrapPostgresError,
+			constraintOf: postgresConstraintOf,
+		});
+		let version: string | null | undefined;
+		try {
+			[{ version } = { version: null }] = await driver.session.all<{ version: string | null }>(
+				PGVECTOR_VERSION_SQL,
+			);
+		} catch (err) {
+			await driver.close();
+			throw driver.wrapError(err, "opening PGlite");
+		}
+		if (!version) {
+			await driver.close();
+			throw new VectorExtensionUnavailableError(
+				"pgvector is not loaded in this PGlite instance: create it with " +
+					'`extensions: { vector, fuzzystrmatch }` (from "@electric-sql/pglite-pgvector" and "@electric-sql/pglite/contrib/fuzzystrmatch")',
+			);
+		}
+		const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
+			backend: "pglite",
+			vectorSearch: "hnsw",
+			exactSearch: false,
+			persistent: this.persistent,
+			multipleConnections: false,
+			crossProcessSubscribe: false,
+			rowLevelSecurity: false,
+		};
+		const statistics = new StatisticsKeeper(driver);
+		this.statistics = statistics;
+		return {
+			driver,
+			vector: createPostgresVectorSearch(driver, { iterativeScan: hasIterativeScan(version) }),
+			capabilities,
+			memoryEvents: new NotifiedMemoryEvents(pgliteChannelListener(pg, driver, MEMORY_CHANNEL)),
+			afterMigrate: async (settings) => {
+				// Above 4000 dimensions pgvector has no index: the search is an exact scan.
+				if (vectorIndexKind(settings.embeddingDimension) === "none") {
+					Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
+				}
+				await statistics.start();
+			},
+		};
+	}
+
+	/**
+	 * PGlite has one connection, and subscribing runs LISTEN on it, which waits for the open
+	 * transaction: inside `transaction()` it would wait for itself. Refused there instead.
+	 */
+	override async subscribe(
+		filter: SubscribeFilter,
+		listener: (event: MemoryEvent) => void,
+	): Promise<Unsubscribe> {
+		if (this.inTransaction) {
+			throw new ValidationError(
+				"subscribe",
+				"PGlite has one connection: call subscribe on the adapter, outside transaction()",
+			);
+		}
+		return super.subscribe(filter, listener);
+	}
+
+	protected override afterInsert(table: AnalysedTable, rows: number): void {
+		this.statistics?.inserted(table, rows);
+	}
+
+	protected override async release(): Promise<void> {
+		const held = this.#lock;
+		this.#lock = null;
+		await held?.release();
+	}
+}
+
+/** The data directory's lock: a lock file in Node, a Web Lock in a browser. */
+async function lock(dataDir: string): Promise<Lock | null> {
+	if (BROWSER_STORAGE.test(dataDir)) {
+		const { lockInBrowser } = await import("./web-lock.js");
+		return lockInBrowser(dataDir);
+	}
+	if (typeof process === "undefined" || !process.versions?.node) {
+		throw new ConfigurationError(
+			`dataDir ${JSON.stringify(dataDir)} is a directory path, which needs Node; in a browser use "memory" or idb://name`,
+		);
+	}
+	const { lockDirectory } = await import("./dir-lock.js");
+	return lockDirectory(dataDir);
+}
+
+async function createPGlite(
+	dataDir: string | undefined,
+	o: PGliteAdapterOptions,
+): Promise<PGliteInterface> {
+	let modules: [
+		typeof import("@electric-sql/pglite"),
+		typeof import("@electric-sql/pglite-pgvector"),
+		typeof import("@electric-sql/pglite/contrib/fuzzystrmatch"),
+	];
+	try {
+		modules = await Promise.all([
+			import("@electric-sql/pglite"),
+			import("@electric-sql/pglite-pgvector"),
+			import("@electric-sql/pglite/contrib/fuzzystrmatch"),
+		]);
+	} catch (err) {
+		throw new ConfigurationError(
+			"PGlite could not be loaded: npm install @electric-sql/pglite @electric-sql/pglite-pgvector",
+			{ cause: err },
+		);
+	}
+	const [{ PGlite }, { vector }, { fuzzystrmatch }] = modules;
+	try {
+		return await PGlite.create({
+			...o.pgliteOptions,
+			dataDir,
+			extensions: { vector, fuzzystrmatch },
+		});
+	} catch (err) {
+		throw wrapPostgresError(err, `opening PGlite${dataDir ? ` at ${dataDir}` : ""}`);
+	}
+}

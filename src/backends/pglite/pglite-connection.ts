@@ -1,0 +1,58 @@
+/**
+ * PGlite as a `SerialConnection` (one connection, no pool), and its LISTEN as the PostgreSQL
+ * family's `ChannelListener`. Types only: nothing here loads PGlite or any Node built-in.
+ */
+import type { PGliteInterface } from "@electric-sql/pglite";
+import type { Row } from "../../core/sql/driver.js";
+import type { SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
+import { type ChannelListener, NOTIFY_SQL } from "../postgres/postgres-notify.js";
+
+/** PGlite's own class has `isInTransaction()`; other implementations (PGliteWorker) may not. */
+type PGliteLike = PGliteInterface & { isInTransaction?: () => boolean };
+
+export function pgliteConnection(pg: PGliteLike): SerialConnection {
+	return {
+		async all(sql, params) {
+			return (await pg.query<Row>(sql, params as unknown[])).rows;
+		},
+		async run(sql, params) {
+			return (await pg.query(sql, params as unknown[])).affectedRows ?? 0;
+		},
+		async exec(script) {
+			await pg.exec(script);
+		},
+		inTransaction() {
+			// PGlite answers from the backend's transaction block state (open or aborted). Without
+			// it, say yes: ROLLBACK outside a transaction is only a warning in PostgreSQL.
+			return typeof pg.isInTransaction === "function" ? pg.isInTransaction() : true;
+		},
+		async close() {
+			await pg.close();
+		},
+	};
+}
+
+/**
+ * LISTEN/NOTIFY on the one PGlite connection. LISTEN and NOTIFY go through the driver's queue, so
+ * they never land inside (and share the fate of) another caller's open transaction.
+ */
+export function pgliteChannelListener(
+	pg: PGliteInterface,
+	driver: SerialDriver,
+	channel: string,
+): ChannelListener {
+	let unlisten: (() => Promise<void>) | undefined;
+	return {
+		async start(onPayload) {
+			unlisten = await driver.exclusive(() => pg.listen(channel, onPayload));
+		},
+		async notify(payload) {
+			await driver.session.all(NOTIFY_SQL, [channel, payload]);
+		},
+		async stop() {
+			const stop = unlisten;
+			unlisten = undefined;
+			if (stop && !pg.closed) await driver.exclusive(() => stop()).catch(() => undefined);
+		},
+	};
+}
