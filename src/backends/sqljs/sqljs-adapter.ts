@@ -20,7 +20,7 @@ export interface SqlJsAdapterOptions extends SettingsOptions {
 	bytes?: Uint8Array;
 	/** An initialised sql.js module, or how to get one. Default: `import("sql.js")`. */
 	sqlJs?: SqlJsStatic | (() => Promise<SqlJsStatic>);
-	/** Passed to `initSqlJs` (e.g. `locateFile` to find sql-wasm.wasm in a browser). */
+	/** Passed to `initSqlJs` (e.g. `locateFile` to find sql-wasm-browser.wasm in a browser). */
 	sqlJsConfig?: SqlJsConfig;
 }
 
@@ -97,7 +97,7 @@ async function loadSqlJs(options: SqlJsAdapterOptions): Promise<SqlJsStatic> {
 		return await mod.default(options.sqlJsConfig);
 	} catch (err) {
 		throw new ConfigurationError(
-			"sql.js could not be loaded: install it (npm install sql.js) or pass `sqlJs` (an initialised module); in a browser pass `sqlJsConfig.locateFile` so it finds sql-wasm.wasm",
+			"sql.js could not be loaded: install it (npm install sql.js) or pass `sqlJs` (an initialised module); in a browser pass `sqlJsConfig.locateFile` so it finds sql-wasm-browser.wasm (copied from sql.js/dist/)",
 			{ cause: err },
 		);
 	}
