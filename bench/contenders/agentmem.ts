@@ -1,0 +1,165 @@
+/**
+ * agentmem itself, driven only through the `DatabaseAdapter` interface of the built package
+ * (`dist/`). Backends are imported dynamically, so one that is not built yet is reported as
+ * unavailable instead of failing the run.
+ */
+
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import type { DatabaseAdapter } from "../../src/core/adapter.js";
+import type { UUID } from "../../src/core/types.js";
+import { distDir } from "../paths.js";
+import type { Workload } from "../workload.js";
+import { rowVector } from "../workload.js";
+import { type Contender, rowText, Unavailable } from "./contender.js";
+import { dropDatabase, freshDatabase } from "./pg-admin.js";
+import { relationBytes } from "./pgvector-sql.js";
+import { removeSqliteFiles, sqliteFileBytes } from "./raw-sqlite.js";
+
+export const AGENTMEM_BACKENDS = ["sqlite", "sqljs", "pglite", "postgres"] as const;
+export type AgentmemBackend = (typeof AGENTMEM_BACKENDS)[number];
+
+const TABLE = "messages";
+
+type CreateAdapter = (url: string, options: object) => Promise<DatabaseAdapter>;
+
+async function importDist(file: string): Promise<Record<string, unknown>> {
+	const path = join(distDir, file);
+	if (!existsSync(path))
+		throw new Unavailable(`dist/${file} does not exist (backend not built yet)`);
+	return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+}
+
+/** Where each backend keeps its data in the bench, and how to measure it. */
+interface Place {
+	url: string;
+	diskBytes(): Promise<number | null>;
+	cleanup(): Promise<void>;
+}
+
+async function place(backend: AgentmemBackend, scratchDir: string): Promise<Place> {
+	switch (backend) {
+		case "sqlite": {
+			const path = join(scratchDir, "agentmem-sqlite.db");
+			removeSqliteFiles(path);
+			return {
+				url: `sqlite:${path}`,
+				diskBytes: async () => sqliteFileBytes(path),
+				cleanup: async () => removeSqliteFiles(path),
+			};
+		}
+		case "sqljs":
+			return { url: "sqljs:memory", diskBytes: async () => null, cleanup: async () => {} };
+		case "pglite": {
+			const dir = join(scratchDir, "agentmem-pglite");
+			rmSync(dir, { recursive: true, force: true });
+			return {
+				url: `pglite:${dir}`,
+				// Measured after the adapter closed: the directory holds one process at a time.
+				diskBytes: async () => {
+					const db = await PGlite.create({ dataDir: dir });
+					try {
+						return await relationBytes((sql, params) => db.query(sql, params));
+					} finally {
+						await db.close();
+					}
+				},
+				cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+			};
+		}
+		case "postgres": {
+			const url = await freshDatabase("agentmem");
+			return {
+				url,
+				diskBytes: async () => {
+					const client = new pg.Client({ connectionString: url });
+					await client.connect();
+					try {
+						return await relationBytes((sql, params) => client.query(sql, params));
+					} finally {
+						await client.end();
+					}
+				},
+				cleanup: () => dropDatabase("agentmem"),
+			};
+		}
+	}
+}
+
+export async function agentmemContender(
+	backend: AgentmemBackend,
+	w: Workload,
+	scratchDir: string,
+): Promise<Contender> {
+	const index = await importDist("index.js");
+	const createAdapter = index.createAdapter as CreateAdapter | undefined;
+	if (typeof createAdapter !== "function") {
+		throw new Unavailable("dist/index.js does not export createAdapter yet");
+	}
+	const options = { embeddingDimension: w.spec.dim };
+	let adapter: DatabaseAdapter | undefined;
+	let where: Place | undefined;
+	let exact = false;
+	const memory = (row: number) => ({
+		id: w.ids[row] as UUID,
+		agentId: w.agentId as UUID,
+		userId: w.userId as UUID,
+		roomId: w.roomIds[w.roomOf[row] as number] as UUID,
+		createdAt: 1_700_000_000_000 + row,
+		content: { text: rowText(row) },
+		embedding: Array.from(rowVector(w, row)),
+	});
+	const closeAdapter = async () => {
+		await adapter?.close();
+		adapter = undefined;
+	};
+	const contender: Contender = {
+		name: `agentmem-${backend}`,
+		kind: "agentmem",
+		engine: backend,
+		get exact() {
+			return exact;
+		},
+		async open() {
+			await contender.close();
+			where = await place(backend, scratchDir);
+			try {
+				adapter = await createAdapter(where.url, options);
+			} catch (error) {
+				throw new Unavailable(`createAdapter(${where.url}) failed: ${(error as Error).message}`);
+			}
+			exact = adapter.capabilities.exactSearch;
+			for (const id of [w.agentId, w.userId]) {
+				await adapter.createAccount({ id: id as UUID, name: "bench", username: id });
+			}
+			for (const room of w.roomIds) await adapter.createRoom(room as UUID);
+		},
+		async insertOne(row, unique) {
+			await adapter?.createMemory(memory(row), TABLE, unique);
+		},
+		async insertBatch(rows) {
+			await adapter?.createMemories(rows.map((r) => ({ memory: memory(r), tableName: TABLE })));
+		},
+		async search(query, k, room) {
+			const found = await adapter?.searchMemoriesByEmbedding(query, {
+				tableName: TABLE,
+				count: k,
+				...(room === undefined ? {} : { roomId: w.roomIds[room] as UUID }),
+			});
+			return (found ?? []).map((m) => m.id as string);
+		},
+		async diskBytes() {
+			await closeAdapter();
+			return where ? where.diskBytes() : null;
+		},
+		async close() {
+			await closeAdapter();
+			await where?.cleanup();
+			where = undefined;
+		},
+	};
+	return contender;
+}
