@@ -1,0 +1,344 @@
+/**
+ * The shared SQL adapter's foundation: lifecycle, migrations, the session each call runs on, typed
+ * error mapping, transactions (savepoints when nested, prelude statements for `withPrelude` views)
+ * and subscribe events. The contract's methods are layered on top, by topic, in
+ * sql-adapter-social.ts, sql-adapter-memories.ts and sql-adapter.ts.
+ */
+import type { DatabaseAdapter } from "../adapter.js";
+import { AgentmemError, ClosedError, NotFoundError, ValidationError } from "../errors.js";
+import type {
+	AdapterCapabilities,
+	Memory,
+	MemoryEvent,
+	SubscribeFilter,
+	Unsubscribe,
+	UUID,
+} from "../types.js";
+import * as v from "../validation.js";
+import type { SqlDriver, SqlSession } from "./driver.js";
+import type { Migration, SqlFamily, VectorSearch } from "./family.js";
+import { type DatabaseSettings, migrate, type SettingsOptions } from "./migrate.js";
+
+/** What a backend's `open()` hands the shared adapter. */
+export interface SqlBackend {
+	driver: SqlDriver;
+	vector: VectorSearch;
+	capabilities: Omit<AdapterCapabilities, "embeddingDimension">;
+	/** Backend-only migrations (e.g. a vector index), applied after the family's. */
+	extraMigrations?: readonly Migration[];
+	/** Runs once after migrations, before the adapter is usable (e.g. to check a derived index). */
+	afterMigrate?(settings: DatabaseSettings): Promise<void>;
+	/** New memories delivered by the database itself (across connections); replaces in-process events. */
+	memoryEvents?: MemoryEventSource;
+}
+
+/** A statement with its bound parameters. */
+export interface SqlStatement {
+	sql: string;
+	params?: readonly unknown[];
+}
+
+/** Delivers committed memories from the database (e.g. LISTEN/NOTIFY). */
+export interface MemoryEventSource {
+	/** Delivers each committed memory matching `filter`, read through `read` (the subscriber's view). */
+	subscribe(
+		filter: SubscribeFilter,
+		listener: (event: MemoryEvent) => void,
+		read: (id: UUID) => Promise<Memory | null>,
+	): Promise<Unsubscribe>;
+	close(): Promise<void>;
+}
+
+interface SharedState {
+	backend?: SqlBackend;
+	settings?: DatabaseSettings;
+	capabilities?: AdapterCapabilities;
+	opening?: Promise<void>;
+	closed: boolean;
+	listeners: Set<{ filter: SubscribeFilter; listener: (event: MemoryEvent) => void }>;
+}
+
+/** A transaction-bound view's session and the events it will publish after commit. */
+interface Scope {
+	session: SqlSession;
+	depth: number;
+	pending: MemoryEvent[];
+	done: boolean;
+}
+
+export abstract class SqlAdapterBase {
+	protected abstract readonly family: SqlFamily;
+	/** Opens the database (no migrations): called once by `init()`. */
+	protected abstract open(): Promise<SqlBackend>;
+	/** Releases what `open()` acquired beyond the driver (lock files, …). */
+	protected async release(): Promise<void> {}
+	/**
+	 * Told after rows were written to a table that has a vector index (also inside transactions,
+	 * before commit). Backends that maintain statistics themselves (PGlite) count them here.
+	 */
+	protected afterInsert(_table: "memories" | "knowledge", _rows: number): void {}
+	/** True on a `transaction()` view (its calls run inside the open transaction). */
+	protected get inTransaction(): boolean {
+		return this.scope !== null;
+	}
+
+	protected readonly settingsOptions: SettingsOptions;
+	protected readonly state: SharedState = { closed: false, listeners: new Set() };
+	protected readonly scope: Scope | null = null;
+	/** Statements a `withPrelude` view runs first in each of its transactions. */
+	private readonly prelude: readonly SqlStatement[] | null = null;
+
+	constructor(options: SettingsOptions = {}) {
+		this.settingsOptions = { ...options };
+	}
+
+	// ---- lifecycle ----
+
+	get capabilities(): AdapterCapabilities {
+		if (!this.state.capabilities) throw new ClosedError("capabilities are known after init()");
+		return this.state.capabilities;
+	}
+
+	/** The recorded embedding dimension (after `init()`). */
+	get embeddingDimension(): number {
+		return this.ready().settings.embeddingDimension;
+	}
+
+	async init(): Promise<void> {
+		if (this.state.closed) throw new ClosedError("this adapter was closed; create a new one");
+		this.state.opening ??= this.openAndMigrate();
+		await this.state.opening;
+	}
+
+	private async openAndMigrate(): Promise<void> {
+		try {
+			const backend = await this.open();
+			try {
+				const settings = await migrate(
+					backend.driver,
+					this.family,
+					this.settingsOptions,
+					backend.extraMigrations,
+				);
+				await backend.afterMigrate?.(settings);
+				this.state.backend = backend;
+				this.state.settings = settings;
+				this.state.capabilities = Object.freeze({
+					...backend.capabilities,
+					embeddingDimension: settings.embeddingDimension,
+				});
+			} catch (err) {
+				await backend.driver.close();
+				await this.release();
+				throw err instanceof AgentmemError
+					? err
+					: backend.driver.wrapError(err, "applying migrations");
+			}
+		} catch (err) {
+			this.state.opening = undefined;
+			throw err;
+		}
+	}
+
+	async close(): Promise<void> {
+		if (this.scope) throw new ValidationError("close", "cannot close from inside a transaction");
+		if (this.state.closed) return;
+		this.state.closed = true;
+		this.state.listeners.clear();
+		const opening = this.state.opening;
+		if (!opening) return;
+		await opening.catch(() => undefined);
+		if (this.state.backend) {
+			await this.state.backend.memoryEvents?.close();
+			await this.state.backend.driver.close();
+			await this.release();
+		}
+	}
+
+	async testConnection(): Promise<boolean> {
+		await this.op("testConnection", (s) => s.all("SELECT 1 AS ok"));
+		return true;
+	}
+
+	/** The backend and settings, or a ClosedError saying why they are not available. */
+	protected ready(): { backend: SqlBackend; settings: DatabaseSettings } {
+		const { backend, settings, closed } = this.state;
+		if (closed) throw new ClosedError("this adapter is closed");
+		if (!backend || !settings) throw new ClosedError("call init() before using the adapter");
+		if (this.scope?.done)
+			throw new ClosedError(
+				"this transaction has ended; use the adapter, not tx, outside transaction()",
+			);
+		return { backend, settings };
+	}
+
+	/** Runs `fn` on this view's session, mapping driver errors to typed ones. */
+	protected async op<T>(
+		what: string,
+		fn: (s: SqlSession, b: SqlBackend) => Promise<T>,
+	): Promise<T> {
+		const { backend } = this.ready();
+		try {
+			if (this.scope) return await fn(this.scope.session, backend);
+			const prelude = this.prelude;
+			if (!prelude) return await fn(backend.driver.session, backend);
+			return await backend.driver.transaction(async (s) => {
+				await runPrelude(s, prelude);
+				return fn(s, backend);
+			});
+		} catch (err) {
+			if (err instanceof AgentmemError) throw err;
+			throw backend.driver.wrapError(err, what);
+		}
+	}
+
+	/** Runs a write; a foreign-key violation becomes a NotFoundError naming what is missing. */
+	protected async write<T>(
+		what: string,
+		refs: { field: string; table: "accounts" | "rooms"; id: string }[],
+		fn: (s: SqlSession) => Promise<T>,
+	): Promise<T> {
+		return this.op(what, async (s, b) => {
+			try {
+				return await fn(s);
+			} catch (err) {
+				if (b.driver.constraintOf(err) !== "foreign_key") throw err;
+				throw new NotFoundError(`${what}: ${await this.describeMissing(refs, s)}`, { cause: err });
+			}
+		});
+	}
+
+	private async describeMissing(
+		refs: { field: string; table: "accounts" | "rooms"; id: string }[],
+		session: SqlSession,
+	): Promise<string> {
+		const s = this.family.statements;
+		const missing: string[] = [];
+		try {
+			// In a PostgreSQL transaction this fails (the transaction is aborted) and the generic
+			// message below is used; SQLite transactions survive a failed statement.
+			for (const r of refs) {
+				const found = await session.all(r.table === "rooms" ? s.roomGet : s.accountGet, [r.id]);
+				if (found.length === 0) missing.push(`${r.field} ${r.id} does not exist`);
+			}
+		} catch {
+			// The diagnosis is best effort; the generic message below still names the candidates.
+		}
+		if (missing.length > 0) return `${missing.join("; ")}; create it first`;
+		return `one of ${refs.map((r) => `${r.field} ${r.id}`).join(", ")} does not exist; create it first`;
+	}
+
+	/** A view of this adapter bound to a transaction's session (shares state, not scope). */
+	/** This adapter as the contract: every concrete subclass (SqlDatabaseAdapter) implements it. */
+	protected asAdapter(): DatabaseAdapter {
+		return this as unknown as DatabaseAdapter;
+	}
+
+	private bind(scope: Scope): this {
+		const view = Object.create(this) as this;
+		Object.defineProperty(view, "scope", { value: scope });
+		return view;
+	}
+
+	/**
+	 * A view whose every call runs in its own transaction, after `prelude` (e.g. a role and request
+	 * settings for row-level security); its `transaction()` runs the prelude once after BEGIN.
+	 */
+	protected withPrelude(prelude: readonly SqlStatement[]): this {
+		if (this.scope) throw new ValidationError("prelude", "derive the view outside a transaction");
+		const view = Object.create(this) as this;
+		Object.defineProperty(view, "prelude", { value: [...prelude] });
+		return view;
+	}
+
+	// ---- transactions and events ----
+
+	async transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T> {
+		if (typeof fn !== "function") throw new ValidationError("fn", "expected a function");
+		const { backend } = this.ready();
+		const outer = this.scope;
+		if (!outer) {
+			const pending: MemoryEvent[] = [];
+			let scope: Scope | undefined;
+			try {
+				const result = await backend.driver.transaction(async (session) => {
+					if (this.prelude) await runPrelude(session, this.prelude);
+					// A driver may run this again after a transient failure before COMMIT (the first
+					// attempt was rolled back): drop its events and retire its view.
+					if (scope) scope.done = true;
+					pending.length = 0;
+					scope = { session, depth: 1, pending, done: false };
+					return fn(this.bind(scope).asAdapter());
+				});
+				this.dispatch(pending);
+				return result;
+			} finally {
+				if (scope) scope.done = true;
+			}
+		}
+		const name = `agentmem_sp${outer.depth}`;
+		const mark = outer.pending.length;
+		const inner: Scope = { ...outer, depth: outer.depth + 1 };
+		await this.op("transaction", (s) => s.run(`SAVEPOINT ${name}`));
+		try {
+			const result = await fn(this.bind(inner).asAdapter());
+			await this.op("transaction", (s) => s.run(`RELEASE SAVEPOINT ${name}`));
+			return result;
+		} catch (err) {
+			outer.pending.length = mark;
+			await this.op("transaction", async (s) => {
+				await s.run(`ROLLBACK TO SAVEPOINT ${name}`);
+				await s.run(`RELEASE SAVEPOINT ${name}`);
+			});
+			throw err;
+		} finally {
+			inner.done = true;
+		}
+	}
+
+	/** Queues an event until commit (in a transaction) or dispatches it now. */
+	protected publish(event: MemoryEvent): void {
+		if (this.state.backend?.memoryEvents) return; // the database delivers it
+		if (this.scope) this.scope.pending.push(event);
+		else this.dispatch([event]);
+	}
+
+	private dispatch(events: MemoryEvent[]): void {
+		for (const event of events) {
+			for (const { filter, listener } of this.state.listeners) {
+				if (filter.tableName !== undefined && filter.tableName !== event.tableName) continue;
+				if (filter.roomId !== undefined && filter.roomId !== event.memory.roomId) continue;
+				try {
+					listener(event);
+				} catch {
+					// A listener's failure must not undo or fail a committed write.
+				}
+			}
+		}
+	}
+
+	async subscribe(
+		filter: SubscribeFilter,
+		listener: (event: MemoryEvent) => void,
+	): Promise<Unsubscribe> {
+		this.ready();
+		if (filter === null || typeof filter !== "object")
+			throw new ValidationError("filter", "expected an object");
+		if (filter.tableName !== undefined) v.assertTableName(filter.tableName, "filter.tableName");
+		v.assertOptionalUuid(filter.roomId, "filter.roomId");
+		if (typeof listener !== "function")
+			throw new ValidationError("listener", "expected a function");
+		const source = this.ready().backend.memoryEvents;
+		if (source)
+			return source.subscribe({ ...filter }, listener, (id) => this.asAdapter().getMemoryById(id));
+		const entry = { filter: { ...filter }, listener };
+		this.state.listeners.add(entry);
+		return async () => {
+			this.state.listeners.delete(entry);
+		};
+	}
+}
+
+async function runPrelude(session: SqlSession, prelude: readonly SqlStatement[]): Promise<void> {
+	for (const statement of prelude) await session.all(statement.sql, statement.params);
+}

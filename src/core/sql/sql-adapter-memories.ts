@@ -1,0 +1,334 @@
+/** The contract's memories, vector search and embedding cache, over SQL. */
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { levenshteinBounded } from "../levenshtein.js";
+import type {
+	CachedEmbedding,
+	CreateMemoryItem,
+	EmbeddingInput,
+	GetCachedEmbeddingsParams,
+	GetMemoriesParams,
+	Memory,
+	SearchMemoriesByEmbeddingParams,
+	SearchMemoriesParams,
+	UUID,
+} from "../types.js";
+import * as v from "../validation.js";
+import { toNumberArray } from "../vector.js";
+import type { Row } from "./driver.js";
+import { type PreparedMemory, prepareMemory } from "./prepare.js";
+import * as rows from "./rows.js";
+import { SqlSocialAdapter } from "./sql-adapter-social.js";
+
+/** Cosine similarity at or above which a memory counts as a near-duplicate (ElizaOS semantics). */
+export const DUPLICATE_SIMILARITY = 0.95;
+const DEFAULT_SEARCH_COUNT = 10;
+const JSON_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
+	// ---- memories ----
+
+	async createMemory(memory: Memory, tableName: string, unique = false): Promise<void> {
+		const { settings } = this.ready();
+		const item = prepareMemory(memory, tableName, unique, settings.embeddingDimension);
+		if (item.checkUnique && !this.scope) {
+			// The duplicate check and the insert must see the same table: one transaction.
+			await this.transaction((tx) => (tx as unknown as SqlMemoryAdapter).insertMemory(item));
+		} else {
+			await this.insertMemory(item);
+		}
+	}
+
+	async createMemories(items: CreateMemoryItem[]): Promise<void> {
+		const { settings } = this.ready();
+		if (!Array.isArray(items)) throw new ValidationError("items", "expected an array");
+		const prepared = items.map((it, i) => {
+			if (it === null || typeof it !== "object")
+				throw new ValidationError(`items[${i}]`, "expected { memory, tableName, unique? }");
+			return prepareMemory(
+				it.memory,
+				it.tableName,
+				it.unique,
+				settings.embeddingDimension,
+				`items[${i}].memory`,
+			);
+		});
+		if (prepared.length === 0) return;
+		await this.transaction(async (tx) => {
+			for (const item of prepared) await (tx as unknown as SqlMemoryAdapter).insertMemory(item);
+		});
+	}
+
+	private async insertMemory(item: PreparedMemory): Promise<void> {
+		const refs = [
+			{ field: "roomId", table: "rooms" as const, id: item.roomId },
+			{ field: "agentId", table: "accounts" as const, id: item.agentId },
+			{ field: "userId", table: "accounts" as const, id: item.userId },
+		];
+		const isUnique =
+			item.checkUnique && item.vector ? !(await this.hasNearDuplicate(item, item.vector)) : true;
+		const changed = await this.write("createMemory", refs, (s) =>
+			s.run(this.family.statements.memoryUpsert, [
+				item.id,
+				item.tableName,
+				item.roomId,
+				item.agentId,
+				item.userId,
+				item.contentJson,
+				item.vector ? this.family.encodeEmbedding(item.vector) : null,
+				this.family.encodeBool(isUnique),
+				item.createdAt,
+			]),
+		);
+		if (changed === 0) {
+			throw new ConflictError(
+				`createMemory: id ${item.id} already belongs to a memory of another type than "${item.tableName}"`,
+			);
+		}
+		this.afterInsert("memories", 1);
+		// Building the event costs as much as the insert; skip it when nobody listens.
+		if (this.state.listeners.size === 0) return;
+		const memory: Memory = {
+			id: item.id,
+			userId: item.userId,
+			agentId: item.agentId,
+			roomId: item.roomId,
+			createdAt: item.createdAt,
+			content: JSON.parse(item.contentJson),
+			unique: isUnique,
+		};
+		if (item.vector) memory.embedding = toNumberArray(item.vector);
+		this.publish({ tableName: item.tableName, memory });
+	}
+
+	private async hasNearDuplicate(item: PreparedMemory, vector: Float32Array): Promise<boolean> {
+		const found = await this.op("createMemory", (s, b) =>
+			b.vector.searchMemories(s, vector, {
+				tableName: item.tableName,
+				roomId: item.roomId,
+				agentId: item.agentId,
+				uniqueOnly: false,
+				count: 2,
+				threshold: DUPLICATE_SIMILARITY,
+			}),
+		);
+		return found.some((r) => r.id !== item.id);
+	}
+
+	async getMemories(params: GetMemoriesParams): Promise<Memory[]> {
+		if (params === null || typeof params !== "object")
+			throw new ValidationError("params", "expected an object");
+		v.assertUuid(params.roomId, "roomId");
+		v.assertTableName(params.tableName);
+		v.assertOptionalUuid(params.agentId, "agentId");
+		v.assertOptionalCount(params.count, "count");
+		v.assertOptionalBoolean(params.unique, "unique");
+		v.assertOptionalTimestamp(params.start, "start");
+		v.assertOptionalTimestamp(params.end, "end");
+		const f = this.family;
+		const found = await this.op("getMemories", (s) =>
+			s.all(f.statements.memoriesByRoom, [
+				params.tableName,
+				params.roomId,
+				params.agentId ?? null,
+				f.encodeBool(params.unique === true),
+				params.start ?? null,
+				params.end ?? null,
+				params.count ?? null,
+			]),
+		);
+		return found.map((r) => rows.toMemory(r, f));
+	}
+
+	async getMemoryById(id: UUID): Promise<Memory | null> {
+		v.assertUuid(id, "id");
+		const found = await this.op("getMemoryById", (s) =>
+			s.all(this.family.statements.memoryById, [id]),
+		);
+		return found[0] ? rows.toMemory(found[0], this.family) : null;
+	}
+
+	async getMemoriesByIds(ids: UUID[], tableName?: string): Promise<Memory[]> {
+		v.assertUuidArray(ids, "ids");
+		if (tableName !== undefined) v.assertTableName(tableName);
+		if (ids.length === 0) return [];
+		const found = await this.op("getMemoriesByIds", (s) =>
+			s.all(this.family.statements.memoriesByIds, [JSON.stringify(ids), tableName ?? null]),
+		);
+		return found.map((r) => rows.toMemory(r, this.family));
+	}
+
+	async getMemoriesByRoomIds(params: {
+		roomIds: UUID[];
+		tableName: string;
+		agentId?: UUID;
+		limit?: number;
+	}): Promise<Memory[]> {
+		if (params === null || typeof params !== "object")
+			throw new ValidationError("params", "expected an object");
+		v.assertUuidArray(params.roomIds, "roomIds");
+		v.assertTableName(params.tableName);
+		v.assertOptionalUuid(params.agentId, "agentId");
+		v.assertOptionalCount(params.limit, "limit");
+		if (params.roomIds.length === 0) return [];
+		const found = await this.op("getMemoriesByRoomIds", (s) =>
+			s.all(this.family.statements.memoriesByRoomIds, [
+				params.tableName,
+				JSON.stringify(params.roomIds),
+				params.agentId ?? null,
+				params.limit ?? null,
+			]),
+		);
+		return found.map((r) => rows.toMemory(r, this.family));
+	}
+
+	async countMemories(roomId: UUID, unique = true, tableName?: string): Promise<number> {
+		v.assertUuid(roomId, "roomId");
+		v.assertBoolean(unique, "unique");
+		if (tableName !== undefined && tableName !== "") v.assertTableName(tableName);
+		const found = await this.op("countMemories", (s) =>
+			s.all(this.family.statements.memoryCount, [
+				roomId,
+				tableName || null,
+				this.family.encodeBool(unique),
+			]),
+		);
+		return rows.int(found[0]?.n ?? 0);
+	}
+
+	async removeMemory(memoryId: UUID, tableName: string): Promise<void> {
+		v.assertUuid(memoryId, "memoryId");
+		v.assertTableName(tableName);
+		await this.op("removeMemory", (s) =>
+			s.run(this.family.statements.memoryDelete, [memoryId, tableName]),
+		);
+	}
+
+	async removeAllMemories(roomId: UUID, tableName: string): Promise<void> {
+		v.assertUuid(roomId, "roomId");
+		v.assertTableName(tableName);
+		await this.op("removeAllMemories", (s) =>
+			s.run(this.family.statements.memoriesDeleteByRoom, [roomId, tableName]),
+		);
+	}
+
+	async searchMemoriesByEmbedding(
+		embedding: EmbeddingInput,
+		params: SearchMemoriesByEmbeddingParams,
+	): Promise<Memory[]> {
+		const { settings } = this.ready();
+		if (params === null || typeof params !== "object")
+			throw new ValidationError("params", "expected an object");
+		const query = v.checkQueryEmbedding(embedding, settings.embeddingDimension);
+		v.assertTableName(params.tableName);
+		v.assertOptionalUuid(params.roomId, "roomId");
+		v.assertOptionalUuid(params.agentId, "agentId");
+		v.assertOptionalCount(params.count, "count");
+		v.assertOptionalBoolean(params.unique, "unique");
+		if (params.match_threshold !== undefined && params.match_threshold !== null) {
+			v.assertSimilarity(params.match_threshold, "match_threshold");
+		}
+		const count = params.count ?? DEFAULT_SEARCH_COUNT;
+		if (count === 0) return [];
+		const found = await this.op("searchMemoriesByEmbedding", (s, b) =>
+			b.vector.searchMemories(s, query, {
+				tableName: params.tableName,
+				roomId: params.roomId,
+				agentId: params.agentId,
+				uniqueOnly: params.unique === true,
+				count,
+				threshold: params.match_threshold ?? undefined,
+			}),
+		);
+		return found.map((r) => rows.toMemory(r, this.family));
+	}
+
+	async searchMemories(params: SearchMemoriesParams): Promise<Memory[]> {
+		if (params === null || typeof params !== "object")
+			throw new ValidationError("params", "expected an object");
+		v.assertUuid(params.roomId, "roomId");
+		v.assertCount(params.match_count, "match_count");
+		return this.searchMemoriesByEmbedding(params.embedding, {
+			tableName: params.tableName,
+			roomId: params.roomId,
+			agentId: params.agentId,
+			match_threshold: params.match_threshold,
+			count: params.match_count,
+			unique: params.unique,
+		});
+	}
+
+	async getCachedEmbeddings(params: GetCachedEmbeddingsParams): Promise<CachedEmbedding[]> {
+		if (params === null || typeof params !== "object")
+			throw new ValidationError("params", "expected an object");
+		v.assertTableName(params.query_table_name, "query_table_name");
+		v.assertCount(params.query_threshold, "query_threshold");
+		v.assertString(params.query_input, "query_input", { allowEmpty: true });
+		v.assertCount(params.query_match_count, "query_match_count");
+		if (params.query_field_name !== "content") {
+			throw new ValidationError(
+				"query_field_name",
+				`only "content" holds JSON, got ${v.describe(params.query_field_name)}`,
+			);
+		}
+		if (
+			typeof params.query_field_sub_name !== "string" ||
+			!JSON_KEY_RE.test(params.query_field_sub_name)
+		) {
+			throw new ValidationError(
+				"query_field_sub_name",
+				`expected a key such as "text", got ${v.describe(params.query_field_sub_name)}`,
+			);
+		}
+		if (params.query_match_count === 0) return [];
+		const input = params.query_input;
+		const threshold = params.query_threshold;
+		const length = Array.from(input).length;
+		const found = await this.op("getCachedEmbeddings", (s) =>
+			s.all(this.family.statements.cachedEmbeddingCandidates, [
+				params.query_table_name,
+				params.query_field_sub_name,
+				Math.max(0, length - threshold),
+				length + threshold,
+				input,
+				threshold,
+			]),
+		);
+		const scored: { text: string; row: Row; score: number }[] = [];
+		for (const row of found) {
+			const text = row.text as string;
+			const score = levenshteinBounded(text, input, threshold);
+			if (score <= threshold) scored.push({ text, row, score });
+		}
+		scored.sort((a, b) => a.score - b.score || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+		return scored.slice(0, params.query_match_count).map(({ row, score }) => ({
+			embedding: toNumberArray(this.family.decodeEmbedding(row.embedding) ?? []),
+			levenshtein_score: score,
+		}));
+	}
+
+	async getMemoriesMissingEmbeddings(
+		params: { tableName?: string; count?: number } = {},
+	): Promise<Memory[]> {
+		if (params.tableName !== undefined) v.assertTableName(params.tableName);
+		v.assertOptionalCount(params.count, "count");
+		const found = await this.op("getMemoriesMissingEmbeddings", (s) =>
+			s.all(this.family.statements.memoriesMissingEmbedding, [
+				params.tableName ?? null,
+				params.count ?? null,
+			]),
+		);
+		return found.map((r) => rows.toMemory(r, this.family));
+	}
+
+	async updateMemoryEmbedding(id: UUID, embedding: EmbeddingInput): Promise<void> {
+		const { settings } = this.ready();
+		v.assertUuid(id, "id");
+		const checked = v.checkStoredEmbedding(embedding, settings.embeddingDimension, "embedding");
+		const value = checked.kind === "vector" ? this.family.encodeEmbedding(checked.vector) : null;
+		const changed = await this.op("updateMemoryEmbedding", (s) =>
+			s.run(this.family.statements.memoryEmbeddingUpdate, [id, value]),
+		);
+		if (changed === 0)
+			throw new NotFoundError(`updateMemoryEmbedding: memory ${id} does not exist`);
+	}
+}
