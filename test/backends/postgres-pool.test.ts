@@ -174,9 +174,13 @@ if (db) {
 					failed.push(text);
 				}
 			});
-			await Promise.all(work);
-			running = false;
-			await killer;
+			try {
+				await Promise.all(work);
+			} finally {
+				// Stop the killer before anything else, even when an assertion failed above.
+				running = false;
+				await killer;
+			}
 			const rows = await a.getMemories({ roomId: w.roomId, tableName: "messages" });
 			const counts = new Map<string, number>();
 			for (const m of rows)

@@ -15,7 +15,7 @@
  * logs), so they fail with ConnectionError and the caller decides.
  */
 import type { Pool, PoolClient } from "pg";
-import { ConnectionError, DatabaseError } from "../../core/errors.js";
+import { AgentmemError, ConnectionError, DatabaseError } from "../../core/errors.js";
 import type { FailureClass, Resilience } from "../../core/resilience.js";
 import type { Row, SqlDriver, SqlSession } from "../../core/sql/driver.js";
 import { postgresConstraintOf, wrapPostgresError } from "./postgres-errors.js";
@@ -109,7 +109,9 @@ export class PostgresPoolDriver implements SqlDriver {
 
 	transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
 		const ambiguous = new WeakSet<object>();
-		return this.#options.resilience.run(
+		/** Errors `fn` threw: rethrown as they are; the driver's own (BEGIN, COMMIT) are wrapped. */
+		const fromFn = new WeakSet<object>();
+		const run = this.#options.resilience.run(
 			() =>
 				this.#withClient(async (client) => {
 					await client.query("BEGIN");
@@ -117,6 +119,7 @@ export class PostgresPoolDriver implements SqlDriver {
 					try {
 						result = await fn(clientSession(client));
 					} catch (err) {
+						if (typeof err === "object" && err !== null) fromFn.add(err);
 						await client.query("ROLLBACK").catch(() => undefined);
 						throw err;
 					}
@@ -142,6 +145,10 @@ export class PostgresPoolDriver implements SqlDriver {
 				}),
 			{ retryable: (err, kind) => !ambiguous.has(err as object) && kind !== "permanent" },
 		);
+		return run.catch((err) => {
+			if (err instanceof AgentmemError || fromFn.has(err)) throw err;
+			throw wrapPostgresError(err, "transaction");
+		});
 	}
 
 	wrapError(err: unknown, what: string): Error {

@@ -75,7 +75,11 @@ export class SerialDriver implements SqlDriver {
 	transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
 		return this.exclusive(async () => {
 			const conn = this.#conn;
-			await conn.exec(this.#options.begin ?? "BEGIN");
+			try {
+				await conn.exec(this.#options.begin ?? "BEGIN");
+			} catch (err) {
+				throw this.#options.wrapError(err, "begin");
+			}
 			let result: T;
 			try {
 				result = await fn(this.#directSession());
