@@ -8,6 +8,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 import pg from "pg";
 import type { DatabaseAdapter } from "../../src/core/adapter.js";
 import type { UUID } from "../../src/core/types.js";
@@ -60,7 +61,8 @@ async function place(backend: AgentmemBackend, scratchDir: string): Promise<Plac
 				url: `pglite:${dir}`,
 				// Measured after the adapter closed: the directory holds one process at a time.
 				diskBytes: async () => {
-					const db = await PGlite.create({ dataDir: dir });
+					// The tables use pgvector's types, so the instance needs the extension to open them.
+					const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
 					try {
 						return await relationBytes((sql, params) => db.query(sql, params));
 					} finally {

@@ -21,6 +21,10 @@ const ids = (n: number) => `(SELECT value::uuid FROM jsonb_array_elements_text($
 /** Serialises migrators across processes; the key spells "agmm". Per database. */
 export const MIGRATION_LOCK_KEY = 1634168173;
 
+const SCAN_CANDIDATES = `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = $1::text AND embedding IS NOT NULL
+	AND ($2::uuid IS NULL OR room_id = $2::uuid) AND ($3::uuid IS NULL OR agent_id = $3::uuid)
+	AND (NOT $4::boolean OR is_unique)`;
+
 export const postgresStatements: Statements = {
 	bootstrap: [
 		"CREATE TABLE IF NOT EXISTS agentmem_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)",
@@ -92,9 +96,9 @@ export const postgresStatements: Statements = {
 		AND CASE WHEN char_length(t.text) <= 255 AND char_length($5::text) <= 255
 			THEN levenshtein_less_equal(t.text, $5::text, $6::integer) <= $6::integer
 			ELSE true END`,
-	memoryScanCandidates: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = $1::text AND embedding IS NOT NULL
-		AND ($2::uuid IS NULL OR room_id = $2::uuid) AND ($3::uuid IS NULL OR agent_id = $3::uuid)
-		AND (NOT $4::boolean OR is_unique)`,
+	memoryScanCandidates: SCAN_CANDIDATES,
+	// PostgreSQL plans each unnamed statement with its values, so one form serves both.
+	memoryScanCandidatesInRoom: SCAN_CANDIDATES,
 
 	goalsByRoom: `SELECT ${GOAL} FROM goals WHERE room_id = $1::uuid AND ($2::uuid IS NULL OR user_id = $2::uuid)
 		AND (NOT $3::boolean OR status = 'IN_PROGRESS') ORDER BY created_at, id ${limit(4)}`,

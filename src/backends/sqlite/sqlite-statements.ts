@@ -80,6 +80,8 @@ export const sqliteStatements: Statements = {
 		WHERE typeof(t.text) = 'text' AND length(t.text) BETWEEN ?3 AND ?4 AND ?5 IS NOT NULL AND ?6 >= 0`,
 	memoryScanCandidates: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND embedding IS NOT NULL
 		AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)`,
+	memoryScanCandidatesInRoom: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND room_id = ?2
+		AND embedding IS NOT NULL AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)`,
 
 	goalsByRoom: `SELECT ${GOAL} FROM goals WHERE room_id = ?1 AND (?2 IS NULL OR user_id = ?2)
 		AND (?3 = 0 OR status = 'IN_PROGRESS') ORDER BY created_at, id ${limit(4)}`,

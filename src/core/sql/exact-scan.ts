@@ -37,7 +37,8 @@ export function createExactScan(family: SqlFamily): VectorSearch {
 		rankBySimilarity(family, rows, query, count, threshold);
 	return {
 		async searchMemories(session: SqlSession, query: Float32Array, q: MemoryVectorQuery) {
-			const rows = await session.all(s.memoryScanCandidates, [
+			const sql = q.roomId === undefined ? s.memoryScanCandidates : s.memoryScanCandidatesInRoom;
+			const rows = await session.all(sql, [
 				q.tableName,
 				q.roomId ?? null,
 				q.agentId ?? null,

@@ -86,8 +86,13 @@ export interface Statements {
 	 * is always computed in JavaScript, so every backend returns the same rows.
 	 */
 	cachedEmbeddingCandidates: string;
-	/** (type, roomId?, agentId?, uniqueOnly) memories with an embedding: the exact scan's input */
+	/**
+	 * (type, roomId?, agentId?, uniqueOnly) memories with an embedding: the exact scan's input.
+	 * `InRoom` (roomId required) is the same filter written so the (type, room_id) index serves it:
+	 * SQLite plans before it sees values, so `?2 IS NULL OR room_id = ?2` would scan every room.
+	 */
 	memoryScanCandidates: string;
+	memoryScanCandidatesInRoom: string;
 
 	/** (roomId, userId?, onlyInProgress, limit?) oldest first */
 	goalsByRoom: string;
