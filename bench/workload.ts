@@ -3,6 +3,7 @@
  * that approximate search has something to get wrong, rooms that split the rows evenly, queries
  * drawn near the data, and the exact answer by brute force. Same seed, same bytes, in every process.
  */
+import { seededRng } from "../test/support/random.js";
 
 export interface WorkloadSpec {
 	n: number;
@@ -26,18 +27,6 @@ export interface Workload {
 	queryVectors: Float32Array;
 	/** The room each query is filtered to (the room of the row it was drawn near). */
 	queryRoom: Uint16Array;
-}
-
-/** mulberry32: tiny, fast and good enough for test data. */
-export function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 function gaussian(rand: () => number): () => number {
@@ -74,7 +63,7 @@ function nearPoint(centre: Float32Array, spread: number, gauss: () => number): F
 
 export function generateWorkload(spec: WorkloadSpec): Workload {
 	const { n, dim, queries, rooms, seed } = spec;
-	const rand = rng(seed);
+	const rand = seededRng(seed);
 	const gauss = gaussian(rand);
 	const centres = Array.from({ length: Math.max(16, Math.round(Math.sqrt(n))) }, () => {
 		const c = new Float32Array(dim);

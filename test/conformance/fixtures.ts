@@ -16,17 +16,7 @@ export interface ConformanceContext {
 	makeAdapter(opts?: { embeddingDimension?: number }): Promise<DatabaseAdapter>;
 }
 
-/** mulberry32: a small, fast, seeded PRNG in [0, 1). */
-export function seededRng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { seededRng } from "../support/random.js";
 
 /** A standard normal sample (Box-Muller). */
 export function gaussian(rng: () => number): number {
