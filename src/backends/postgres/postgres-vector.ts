@@ -102,7 +102,9 @@ export function createPostgresVectorSearch(
 	): Promise<Row[]> =>
 		inTransaction(session, async (s) => {
 			if (vectorIndexKind(query.length) !== "none") {
-				const ef = String(Math.min(MAX_EF_SEARCH, Math.max(40, 2 * count)));
+				// pgvector's default (40) gave recall@10 of 0.92 at 100,000 rows here; 80 gave 0.99 for
+				// 10% more time (bench: raw-pgvector's ef_search curve).
+				const ef = String(Math.min(MAX_EF_SEARCH, Math.max(80, 4 * count)));
 				await s.all(settings, [ef]);
 			}
 			return s.all(sql, [postgresFamily.encodeEmbedding(query), ...params]);
