@@ -8,6 +8,7 @@ import { expect, it } from "vitest";
 import { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
 import { postgresFamily } from "../../src/backends/postgres/postgres-family.js";
 import {
+	CircuitOpenError,
 	ConfigurationError,
 	ConflictError,
 	ConnectionError,
@@ -142,6 +143,8 @@ if (db) {
 			embeddingDimension: DIM,
 			poolConfig: { max: 5, application_name: app },
 			retry: { maxAttempts: 6, baseDelayMs: 5 },
+			// The killer may open the breaker; it must be closed again before the checks below.
+			circuitBreaker: { failureThreshold: 5, resetTimeoutMs: 100 },
 		});
 		try {
 			const w = await makeWorld(a);
@@ -181,7 +184,9 @@ if (db) {
 				running = false;
 				await killer;
 			}
-			const rows = await a.getMemories({ roomId: w.roomId, tableName: "messages" });
+			const rows = await whenCircuitCloses(() =>
+				a.getMemories({ roomId: w.roomId, tableName: "messages" }),
+			);
 			const counts = new Map<string, number>();
 			for (const m of rows)
 				counts.set(m.content.text as string, (counts.get(m.content.text as string) ?? 0) + 1);
@@ -216,4 +221,16 @@ if (db) {
 			await a.close();
 		}
 	});
+}
+
+/** Runs `read`, waiting out an open circuit breaker (it lets a probe through after its timeout). */
+async function whenCircuitCloses<T>(read: () => Promise<T>): Promise<T> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await read();
+		} catch (err) {
+			if (!(err instanceof CircuitOpenError) || attempt >= 50) throw err;
+			await new Promise((r) => setTimeout(r, 120));
+		}
+	}
 }
