@@ -2,6 +2,14 @@
  * The PostgreSQL family's export/import and diagnostics statements (see `PortableStatements`),
  * shared by PostgreSQL and PGlite. Pages are keyset pages by primary key.
  */
+import {
+	ACCOUNT_COLUMNS,
+	GOAL_COLUMNS,
+	LOG_COLUMNS,
+	PARTICIPANT_COLUMNS,
+	RELATIONSHIP_COLUMNS,
+	ROOM_COLUMNS,
+} from "../../core/sql/columns.js";
 import type { PortableStatements } from "../../core/sql/family.js";
 import { KNOWLEDGE_COLUMNS, MEMORY_COLUMNS } from "./postgres-statements.js";
 
@@ -10,15 +18,12 @@ const page = (table: string, columns: string) =>
 
 export const postgresPortableStatements: PortableStatements = {
 	schemaVersion: "SELECT coalesce(max(version), 0) AS v FROM agentmem_migrations",
-	accountsPage: page("accounts", "id, name, username, email, avatar_url, details, created_at"),
-	roomsPage: page("rooms", "id, created_at"),
-	participantsPage: page("participants", "id, user_id, room_id, user_state, created_at"),
-	relationshipsPage: page(
-		"relationships",
-		"id, user_a, user_b, user_id, room_id, status, created_at",
-	),
-	goalsPage: page("goals", "id, room_id, user_id, name, status, objectives, created_at"),
-	logsPage: page("logs", "id, body, user_id, room_id, type, created_at"),
+	accountsPage: page("accounts", ACCOUNT_COLUMNS),
+	roomsPage: page("rooms", ROOM_COLUMNS),
+	participantsPage: page("participants", PARTICIPANT_COLUMNS),
+	relationshipsPage: page("relationships", RELATIONSHIP_COLUMNS),
+	goalsPage: page("goals", GOAL_COLUMNS),
+	logsPage: page("logs", LOG_COLUMNS),
 	cachePage: `SELECT agent_id, key, value, created_at FROM cache
 		WHERE $1::uuid IS NULL OR agent_id > $1::uuid OR (agent_id = $1::uuid AND key > $2::text)
 		ORDER BY agent_id, key LIMIT $3::integer`,

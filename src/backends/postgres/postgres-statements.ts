@@ -3,6 +3,11 @@
  * Parameters are numbered (`$1`) and always cast, so each has one type whatever the driver sends
  * (PGlite and pg both bind untyped text). See `Statements` in core for their order.
  */
+import {
+	ACCOUNT_COLUMNS as ACCOUNT,
+	GOAL_COLUMNS as GOAL,
+	RELATIONSHIP_COLUMNS as RELATIONSHIP,
+} from "../../core/sql/columns.js";
 import type { Statements } from "../../core/sql/family.js";
 
 /** The memory select's columns (also what the vector search returns). */
@@ -11,9 +16,6 @@ export const MEMORY_COLUMNS =
 /** The knowledge select's columns. */
 export const KNOWLEDGE_COLUMNS =
 	"id, agent_id, content, embedding::text AS embedding, is_main, original_id, chunk_index, is_shared, created_at";
-const ACCOUNT = "id, name, username, email, avatar_url, details, created_at";
-const GOAL = "id, room_id, user_id, name, status, objectives, created_at";
-const RELATIONSHIP = "id, user_a, user_b, user_id, room_id, status, created_at";
 /** `LIMIT NULL` means no limit in PostgreSQL. */
 const limit = (n: number) => `LIMIT $${n}::integer`;
 /** A JSON array of ids (one text parameter) as a set of uuids. */

@@ -2,33 +2,33 @@
  * The SQLite family's export/import and diagnostics statements (see `PortableStatements`).
  * Pages are keyset pages by primary key, so each page is an index range scan.
  */
+import {
+	ACCOUNT_COLUMNS,
+	GOAL_COLUMNS,
+	LOG_COLUMNS,
+	PARTICIPANT_COLUMNS,
+	RELATIONSHIP_COLUMNS,
+	ROOM_COLUMNS,
+} from "../../core/sql/columns.js";
 import type { PortableStatements } from "../../core/sql/family.js";
+import { KNOWLEDGE_COLUMNS, MEMORY_COLUMNS } from "./sqlite-statements.js";
 
 const page = (table: string, columns: string) =>
 	`SELECT ${columns} FROM ${table} WHERE (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2`;
 
 export const sqlitePortableStatements: PortableStatements = {
 	schemaVersion: "SELECT coalesce(max(version), 0) AS v FROM agentmem_migrations",
-	accountsPage: page("accounts", "id, name, username, email, avatar_url, details, created_at"),
-	roomsPage: page("rooms", "id, created_at"),
-	participantsPage: page("participants", "id, user_id, room_id, user_state, created_at"),
-	relationshipsPage: page(
-		"relationships",
-		"id, user_a, user_b, user_id, room_id, status, created_at",
-	),
-	goalsPage: page("goals", "id, room_id, user_id, name, status, objectives, created_at"),
-	logsPage: page("logs", "id, body, user_id, room_id, type, created_at"),
+	accountsPage: page("accounts", ACCOUNT_COLUMNS),
+	roomsPage: page("rooms", ROOM_COLUMNS),
+	participantsPage: page("participants", PARTICIPANT_COLUMNS),
+	relationshipsPage: page("relationships", RELATIONSHIP_COLUMNS),
+	goalsPage: page("goals", GOAL_COLUMNS),
+	logsPage: page("logs", LOG_COLUMNS),
 	cachePage: `SELECT agent_id, key, value, created_at FROM cache
 		WHERE ?1 IS NULL OR agent_id > ?1 OR (agent_id = ?1 AND key > ?2)
 		ORDER BY agent_id, key LIMIT ?3`,
-	knowledgePage: page(
-		"knowledge",
-		"id, agent_id, content, embedding, is_main, original_id, chunk_index, is_shared, created_at",
-	),
-	memoriesPage: page(
-		"memories",
-		"id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at",
-	),
+	knowledgePage: page("knowledge", KNOWLEDGE_COLUMNS),
+	memoriesPage: page("memories", MEMORY_COLUMNS),
 
 	accountUpsert: `INSERT INTO accounts (id, name, username, email, avatar_url, details, created_at)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET name = excluded.name,

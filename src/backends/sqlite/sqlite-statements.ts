@@ -2,15 +2,17 @@
  * Every statement of the SQLite family, once: SQLite (better-sqlite3) and SQL.js both run these.
  * Parameters are numbered (`?1`); see `Statements` in core for their order.
  */
+import {
+	ACCOUNT_COLUMNS as ACCOUNT,
+	GOAL_COLUMNS as GOAL,
+	RELATIONSHIP_COLUMNS as RELATIONSHIP,
+} from "../../core/sql/columns.js";
 import type { Statements } from "../../core/sql/family.js";
 
 /** The memory select's columns (also what the sqlite-vec search returns). */
 export const MEMORY_COLUMNS =
 	"id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at";
-const ACCOUNT = "id, name, username, email, avatar_url, details, created_at";
-const GOAL = "id, room_id, user_id, name, status, objectives, created_at";
-const RELATIONSHIP = "id, user_a, user_b, user_id, room_id, status, created_at";
-const KNOWLEDGE =
+export const KNOWLEDGE_COLUMNS =
 	"id, agent_id, content, embedding, is_main, original_id, chunk_index, is_shared, created_at";
 /** `LIMIT NULL` is an error in SQLite; -1 means no limit. */
 const limit = (n: number) => `LIMIT coalesce(?${n}, -1)`;
@@ -106,16 +108,16 @@ export const sqliteStatements: Statements = {
 		ON CONFLICT (agent_id, key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at`,
 	cacheDelete: "DELETE FROM cache WHERE agent_id = ?1 AND key = ?2",
 
-	knowledgeUpsert: `INSERT INTO knowledge (${KNOWLEDGE}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+	knowledgeUpsert: `INSERT INTO knowledge (${KNOWLEDGE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 		ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, content = excluded.content,
 		embedding = excluded.embedding, is_main = excluded.is_main, original_id = excluded.original_id,
 		chunk_index = excluded.chunk_index, is_shared = excluded.is_shared, created_at = excluded.created_at`,
-	knowledgeById: `SELECT ${KNOWLEDGE} FROM knowledge WHERE id = ?1 AND (agent_id = ?2 OR is_shared = 1)`,
-	knowledgeForAgent: `SELECT ${KNOWLEDGE} FROM knowledge WHERE agent_id = ?1 OR is_shared = 1
+	knowledgeById: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE id = ?1 AND (agent_id = ?2 OR is_shared = 1)`,
+	knowledgeForAgent: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE agent_id = ?1 OR is_shared = 1
 		ORDER BY created_at DESC, id DESC ${limit(2)}`,
 	knowledgeDelete: "DELETE FROM knowledge WHERE id = ?1 OR original_id = ?1",
 	knowledgeClear: "DELETE FROM knowledge WHERE agent_id = ?1 AND (?2 = 1 OR is_shared = 0)",
-	knowledgeScanCandidates: `SELECT ${KNOWLEDGE} FROM knowledge WHERE embedding IS NOT NULL
+	knowledgeScanCandidates: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE embedding IS NOT NULL
 		AND (agent_id = ?1 OR is_shared = 1)`,
 
 	statsCounts: `SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM rooms) AS rooms,
