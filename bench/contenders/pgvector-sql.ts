@@ -21,6 +21,13 @@ export async function relationBytes(query: Query): Promise<number> {
 	return Number((rows[0] as { bytes: string | number }).bytes);
 }
 
+/**
+ * The `hnsw.ef_search` of the main searches: the one agentmem uses for k <= 20
+ * (postgres-vector.ts), so both sides are compared at the same accuracy. pgvector's default, 40,
+ * is a point of the ef_search curve measured after them.
+ */
+export const MATCHED_EF_SEARCH = 80;
+
 export async function setEfSearch(query: Query, ef: number): Promise<void> {
 	if (!Number.isInteger(ef) || ef < 1 || ef > 1000) throw new RangeError(`bad ef_search ${ef}`);
 	await query(`SET hnsw.ef_search = ${ef}`);
@@ -53,6 +60,7 @@ export function pgvectorContender(
 			await q("CREATE INDEX items_embedding ON items USING hnsw (embedding vector_cosine_ops)");
 			await q("CREATE INDEX items_room ON items (room_id)");
 			await q("SET hnsw.iterative_scan = strict_order");
+			await setEfSearch(q, MATCHED_EF_SEARCH);
 		},
 		async insertOne(row) {
 			await q("INSERT INTO items (id, room_id, embedding) VALUES ($1, $2, $3)", [

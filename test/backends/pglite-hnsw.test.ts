@@ -1,11 +1,10 @@
 /**
  * PGlite runs no autovacuum: the adapter ANALYZEs by itself, so the planner picks the HNSW index
  * after ordinary writes, with no manual ANALYZE. Checked with EXPLAIN on the family's own search
- * SQL, unfiltered and room-filtered.
+ * SQL (the statement migration 003's search function runs), unfiltered and room-filtered.
  */
 import { describe, expect, it } from "vitest";
 import type { PGliteDatabaseAdapter } from "../../src/backends/pglite/index.js";
-import { memorySearchSql } from "../../src/backends/postgres/postgres-vector.js";
 import { toPgVectorText } from "../../src/core/vector.js";
 import { makeWorld, memory, randomVector, seededRng, type World } from "../conformance/fixtures.js";
 import { sharedPGlite } from "./pglite/shared-instance.js";
@@ -18,11 +17,13 @@ const shared = sharedPGlite();
 /** The plan of the adapter's memory search for `query`, optionally filtered by room. */
 async function plan(query: number[], roomId?: string): Promise<string> {
 	const pg = await shared.pglite();
-	const sql = memorySearchSql(DIM, {
-		roomId: roomId !== undefined,
-		agentId: false,
-		uniqueOnly: false,
-	});
+	// The very statement the search function (migration 003) runs.
+	const sql = (
+		await pg.query<{ sql: string }>(
+			"SELECT agentmem_memory_search_sql($1, $2, false, false) AS sql",
+			[DIM, roomId !== undefined],
+		)
+	).rows[0]?.sql as string;
 	const params: unknown[] = [toPgVectorText(query), "messages", 10];
 	if (roomId) params.push(roomId);
 	const { rows } = await pg.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, params);

@@ -4,7 +4,6 @@
  */
 import { expect, it } from "vitest";
 import type { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
-import { memorySearchSql } from "../../src/backends/postgres/postgres-vector.js";
 import type { UUID } from "../../src/core/types.js";
 import { account, newId, randomVector, seededRng } from "../conformance/fixtures.js";
 import { setupTestDatabase, type TestDatabase } from "./postgres/helpers.js";
@@ -54,11 +53,13 @@ async function plan(a: PostgresDatabaseAdapter, roomId: UUID | null, forceIndex:
 		const q = `[${randomVector(seededRng(1), a.embeddingDimension).join(",")}]`;
 		const params: unknown[] = [q, "messages", 10];
 		if (roomId) params.push(roomId);
-		const sql = memorySearchSql(a.embeddingDimension, {
-			roomId: roomId !== null,
-			agentId: false,
-			uniqueOnly: false,
-		});
+		// The very statement the search function (migration 003) runs.
+		const sql = (
+			await client.query("SELECT agentmem_memory_search_sql($1, $2, false, false) AS sql", [
+				a.embeddingDimension,
+				roomId !== null,
+			])
+		).rows[0].sql as string;
 		const rows = (await client.query(`EXPLAIN ${sql}`, params)).rows;
 		await client.query("ROLLBACK");
 		// Without the vector literal, so a failure message stays readable.

@@ -3,6 +3,7 @@ import {
 	cosineDistanceFromSimilarity,
 	cosineSimilarity,
 	fromFloat32Bytes,
+	fromPgVectorBinary,
 	fromPgVectorText,
 	isZeroVector,
 	norm,
@@ -10,6 +11,7 @@ import {
 	TopK,
 	toFloat32Bytes,
 	toNumberArray,
+	toPgVectorBinary,
 	toPgVectorText,
 } from "../../src/core/vector.js";
 import { f32, randomVector, refCosine, seededRng } from "../conformance/fixtures.js";
@@ -102,6 +104,35 @@ describe("pgvector text", () => {
 		const out = toNumberArray(Float32Array.from([1, 2]));
 		expect(Array.isArray(out)).toBe(true);
 		expect(out).toEqual([1, 2]);
+	});
+});
+
+describe("pgvector binary", () => {
+	it("writes pgvector's layout: int16 dimensions, int16 zero, big-endian float32s", () => {
+		const bytes = toPgVectorBinary([1, -2.5]);
+		expect(Array.from(bytes)).toEqual([0, 2, 0, 0, 0x3f, 0x80, 0, 0, 0xc0, 0x20, 0, 0]);
+	});
+
+	it("round-trips Float32 values exactly, also from an offset inside a larger buffer", () => {
+		const v = randomVector(seededRng(3), 384);
+		const bytes = toPgVectorBinary(v);
+		expect(Array.from(fromPgVectorBinary(bytes))).toEqual(f32(v));
+		const padded = new Uint8Array(bytes.length + 3);
+		padded.set(bytes, 3);
+		expect(Array.from(fromPgVectorBinary(padded.subarray(3)))).toEqual(f32(v));
+		expect(fromPgVectorBinary(toPgVectorBinary([]))).toHaveLength(0);
+	});
+
+	it("refuses bytes that are not a pgvector value", () => {
+		expect(() => fromPgVectorBinary(new Uint8Array([0, 2, 0, 0, 1]))).toThrow(RangeError);
+		expect(() => fromPgVectorBinary(new Uint8Array([0]))).toThrow(RangeError);
+	});
+
+	it("toNumberArray copies into a plain array", () => {
+		const src = Float32Array.from([0.5, -1]);
+		const out = toNumberArray(src);
+		expect(Array.isArray(out)).toBe(true);
+		expect(out).toEqual([0.5, -1]);
 	});
 });
 

@@ -133,7 +133,7 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 		this.statistics = statistics;
 		return {
 			driver,
-			vector: createPostgresVectorSearch(driver, { iterativeScan: hasIterativeScan(version) }),
+			vector: createPostgresVectorSearch({ iterativeScan: hasIterativeScan(version) }),
 			capabilities,
 			memoryEvents: new NotifiedMemoryEvents(pgliteChannelListener(pg, driver, MEMORY_CHANNEL)),
 			afterMigrate: async (settings) => {

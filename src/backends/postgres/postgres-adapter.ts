@@ -10,6 +10,7 @@ import { type CircuitState, Resilience, type ResilienceOptions } from "../../cor
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
 import type { AdapterCapabilities } from "../../core/types.js";
+import { toPgVectorBinary } from "../../core/vector.js";
 import { PostgresPoolDriver } from "./postgres-driver.js";
 import { postgresFailureClass } from "./postgres-errors.js";
 import { postgresFamily } from "./postgres-family.js";
@@ -155,7 +156,10 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 		};
 		return {
 			driver,
-			vector: createPostgresVectorSearch(driver, { iterativeScan: this.#server.iterativeScan }),
+			vector: createPostgresVectorSearch({
+				iterativeScan: this.#server.iterativeScan,
+				encodeQuery: toPgVectorBinary,
+			}),
 			capabilities,
 			extraMigrations: o.rowLevelSecurity ? [rowLevelSecurityMigration] : [],
 			memoryEvents: new NotifiedMemoryEvents(

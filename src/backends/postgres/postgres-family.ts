@@ -1,6 +1,6 @@
 /** The PostgreSQL family: statements, migrations and encodings shared by PostgreSQL and PGlite. */
 import type { SqlFamily } from "../../core/sql/family.js";
-import { fromPgVectorText, toPgVectorText } from "../../core/vector.js";
+import { fromPgVectorBinary, fromPgVectorText, toPgVectorText } from "../../core/vector.js";
 import { migrations } from "./migrations.generated.js";
 import { postgresPortableStatements } from "./postgres-portable-statements.js";
 import { postgresStatements } from "./postgres-statements.js";
@@ -12,7 +12,9 @@ export const postgresFamily: SqlFamily = {
 	migrations,
 	// pgvector's text form; Float32 rounding first, so every backend stores the same value.
 	encodeEmbedding: (vector) => toPgVectorText(vector),
+	// Statements select `vector_send(embedding)`: bytea, a Buffer from pg and a Uint8Array from PGlite.
 	decodeEmbedding: (value) => {
+		if (value instanceof Uint8Array) return fromPgVectorBinary(value);
 		if (typeof value === "string") return Float32Array.from(fromPgVectorText(value));
 		if (Array.isArray(value) || value instanceof Float32Array) return Float32Array.from(value);
 		return null;

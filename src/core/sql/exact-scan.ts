@@ -19,16 +19,21 @@ export function rankBySimilarity(
 	count: number,
 	threshold?: number,
 ): Row[] {
-	const top = new TopK<Row>(count, (r) => r.id as string);
+	const top = new TopK<{ row: Row; vector: Float32Array }>(count, (c) => c.row.id as string);
 	const qNorm = norm(query);
 	for (const row of rows) {
 		const v = family.decodeEmbedding(row.embedding);
 		if (!v || v.length !== query.length) continue;
 		const sim = qNorm === 0 ? 0 : cosineSimilarity(query, v);
 		if (threshold !== undefined && sim < threshold) continue;
-		top.push(row, sim);
+		top.push({ row, vector: v }, sim);
 	}
-	return top.result().map(({ item, score }) => ({ ...item, similarity: score }));
+	// Each row carries its decoded vector, so rows.ts does not decode it a second time.
+	return top.result().map(({ item, score }) => ({
+		...item.row,
+		embedding: item.vector,
+		similarity: score,
+	}));
 }
 
 export function createExactScan(family: SqlFamily): VectorSearch {

@@ -63,6 +63,13 @@ export function toActor(row: Row): Actor {
 	};
 }
 
+/** A row's embedding: already decoded when the row was ranked in JavaScript (exact-scan.ts). */
+function embeddingOf(row: Row, family: SqlFamily): Float32Array | null {
+	return row.embedding instanceof Float32Array
+		? row.embedding
+		: family.decodeEmbedding(row.embedding);
+}
+
 export function toMemory(row: Row, family: SqlFamily): Memory {
 	const memory: Memory = {
 		id: row.id as UUID,
@@ -73,7 +80,7 @@ export function toMemory(row: Row, family: SqlFamily): Memory {
 		content: json(row.content),
 		unique: bool(row.is_unique),
 	};
-	const embedding = family.decodeEmbedding(row.embedding);
+	const embedding = embeddingOf(row, family);
 	if (embedding) memory.embedding = toNumberArray(embedding);
 	if (row.similarity !== undefined && row.similarity !== null) {
 		memory.similarity = Number(row.similarity);
@@ -111,7 +118,7 @@ export function toKnowledge(row: Row, family: SqlFamily): KnowledgeItem {
 		content: json(row.content),
 		createdAt: int(row.created_at),
 	};
-	const embedding = family.decodeEmbedding(row.embedding);
+	const embedding = embeddingOf(row, family);
 	if (embedding) item.embedding = embedding;
 	if (row.similarity !== undefined && row.similarity !== null) {
 		item.similarity = Number(row.similarity);
