@@ -1,12 +1,16 @@
 import { expect, it } from "vitest";
-import { ConflictError } from "../../src/core/errors.js";
+import { ConflictError, NotFoundError } from "../../src/core/errors.js";
+import type { Memory, UUID } from "../../src/core/types.js";
 import {
 	type ConformanceContext,
 	expectError,
+	expectRefusedUnchanged,
 	f32,
 	makeWorld,
 	memory,
 	newId,
+	randomVector,
+	seededRng,
 	vec,
 } from "./fixtures.js";
 
@@ -189,5 +193,74 @@ export function registerMemoriesTests(ctx: ConformanceContext): void {
 			ConflictError,
 		);
 		expect((await a.getMemoryById(m.id))?.content).toEqual({ text: "second" });
+	});
+
+	it("createMemories stores a batch of 2,500 with embeddings, each one readable and findable", async () => {
+		const a = await ctx.makeAdapter();
+		const w = await makeWorld(a);
+		const rng = seededRng(2500);
+		const items = Array.from({ length: 2500 }, (_, i) => ({
+			memory: memory(w, {
+				text: `m${i}`,
+				embedding: randomVector(rng, DIM),
+				createdAt: 1_000 + i,
+			}),
+			tableName: "messages",
+		}));
+		await a.createMemories(items);
+		expect(await a.countMemories(w.roomId, true, "messages")).toBe(2500);
+		const last = items[2499]?.memory as Memory & { id: UUID };
+		const stored = await a.getMemoryById(last.id);
+		expect(stored?.content).toEqual({ text: "m2499" });
+		expect(stored?.createdAt).toBe(3_499);
+		expect(stored?.unique).toBe(true);
+		expect(stored?.embedding).toEqual(f32(last.embedding as number[]));
+		const [top] = await a.searchMemoriesByEmbedding(last.embedding as number[], {
+			tableName: "messages",
+			count: 1,
+		});
+		expect(top?.id).toBe(last.id);
+	});
+
+	it("createMemories: a repeated id keeps the later row, as two createMemory calls would", async () => {
+		const a = await ctx.makeAdapter();
+		const w = await makeWorld(a);
+		const m = memory(w, { text: "first" });
+		await a.createMemories([
+			{ memory: m, tableName: "messages" },
+			{ memory: memory(w), tableName: "messages" },
+			{ memory: { ...m, content: { text: "second" } }, tableName: "messages" },
+		]);
+		expect((await a.getMemoryById(m.id))?.content).toEqual({ text: "second" });
+		expect(await a.countMemories(w.roomId, true, "messages")).toBe(2);
+	});
+
+	it("createMemories refuses an id of another type, naming it, and writes nothing", async () => {
+		const a = await ctx.makeAdapter();
+		const w = await makeWorld(a);
+		const taken = memory(w, { text: "a fact" });
+		await a.createMemory(taken, "facts");
+		const batch = [
+			{ memory: memory(w), tableName: "messages" },
+			{ memory: { ...taken, content: { text: "now a message" } }, tableName: "messages" },
+		];
+		const before = await a.stats();
+		const err = await expectError(() => a.createMemories(batch), ConflictError);
+		expect(err.message).toContain(taken.id);
+		expect(await a.stats()).toEqual(before);
+		expect((await a.getMemoryById(taken.id))?.content).toEqual({ text: "a fact" });
+	});
+
+	it("createMemories names the missing room of a batch and writes nothing", async () => {
+		const a = await ctx.makeAdapter();
+		const w = await makeWorld(a);
+		const missingRoom = newId();
+		const batch = [
+			{ memory: memory(w), tableName: "messages" },
+			{ memory: memory(w, { roomId: missingRoom }), tableName: "messages" },
+		];
+		await expectRefusedUnchanged(a, () => a.createMemories(batch), NotFoundError);
+		const err = await expectError(() => a.createMemories(batch), NotFoundError);
+		expect(err.message).toContain(`roomId ${missingRoom} does not exist`);
 	});
 }

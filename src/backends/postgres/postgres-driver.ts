@@ -51,6 +51,7 @@ export class PostgresPoolDriver implements SqlDriver {
 	};
 	#closed = false;
 	readonly session: SqlSession;
+	readonly concurrentStatements = true;
 
 	constructor(pool: Pool, options: PostgresDriverOptions) {
 		this.#pool = pool;

@@ -12,10 +12,10 @@ import type { Statements } from "../../core/sql/family.js";
 
 /** The memory select's columns (also what the vector search returns). */
 export const MEMORY_COLUMNS =
-	"id, type, room_id, agent_id, user_id, content, embedding::text AS embedding, is_unique, created_at";
+	"id, type, room_id, agent_id, user_id, content, vector_send(embedding) AS embedding, is_unique, created_at";
 /** The knowledge select's columns. */
 export const KNOWLEDGE_COLUMNS =
-	"id, agent_id, content, embedding::text AS embedding, is_main, original_id, chunk_index, is_shared, created_at";
+	"id, agent_id, content, vector_send(embedding) AS embedding, is_main, original_id, chunk_index, is_shared, created_at";
 /** `LIMIT NULL` means no limit in PostgreSQL. */
 const limit = (n: number) => `LIMIT $${n}::integer`;
 /** A JSON array of ids (one text parameter) as a set of uuids. */
@@ -73,6 +73,15 @@ export const postgresStatements: Statements = {
 		user_id = EXCLUDED.user_id, content = EXCLUDED.content, embedding = EXCLUDED.embedding,
 		is_unique = EXCLUDED.is_unique, created_at = EXCLUDED.created_at
 		WHERE memories.type = EXCLUDED.type`,
+	// json (not jsonb): parsed once, straight into rows; the embedding stays text until the cast.
+	memoryUpsertMany: `INSERT INTO memories (id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at)
+		SELECT id, type, room_id, agent_id, user_id, content, embedding::vector, true, created_at
+		FROM json_to_recordset($1::json) AS x(id uuid, type text, room_id uuid, agent_id uuid,
+			user_id uuid, content jsonb, embedding text, created_at bigint)
+		ON CONFLICT (id) DO UPDATE SET room_id = EXCLUDED.room_id, agent_id = EXCLUDED.agent_id,
+		user_id = EXCLUDED.user_id, content = EXCLUDED.content, embedding = EXCLUDED.embedding,
+		is_unique = EXCLUDED.is_unique, created_at = EXCLUDED.created_at
+		WHERE memories.type = EXCLUDED.type`,
 	memoriesByRoom: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = $1::text AND room_id = $2::uuid
 		AND ($3::uuid IS NULL OR agent_id = $3::uuid) AND (NOT $4::boolean OR is_unique)
 		AND ($5::bigint IS NULL OR created_at >= $5::bigint) AND ($6::bigint IS NULL OR created_at <= $6::bigint)
@@ -92,7 +101,7 @@ export const postgresStatements: Statements = {
 	memoryEmbeddingUpdate: "UPDATE memories SET embedding = $2::vector WHERE id = $1::uuid",
 	// char_length counts code points, as the shared JavaScript side does.
 	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
-		SELECT content -> $2::text AS value, content ->> $2::text AS text, embedding::text AS embedding
+		SELECT content -> $2::text AS value, content ->> $2::text AS text, vector_send(embedding) AS embedding
 		FROM memories WHERE type = $1::text AND embedding IS NOT NULL) t
 		WHERE jsonb_typeof(t.value) = 'string' AND char_length(t.text) BETWEEN $3::integer AND $4::integer
 		AND CASE WHEN char_length(t.text) <= 255 AND char_length($5::text) <= 255

@@ -24,6 +24,12 @@ export interface SqlDriver {
 	 * Single-connection drivers serialise transactions (and autocommit statements) across awaits.
 	 */
 	transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+	/**
+	 * True when callers' statements run at once on separate connections under READ COMMITTED (a
+	 * pool): each statement sees its own snapshot, so a transaction would not keep a read and a later
+	 * write together, and wrapping them costs two round trips for nothing.
+	 */
+	readonly concurrentStatements?: boolean;
 	/** Maps a driver error to a typed AgentmemError (or returns it unchanged when already typed). */
 	wrapError(err: unknown, what: string): Error;
 	/** The kind of constraint a driver error violated, if any. */

@@ -61,6 +61,13 @@ export interface Statements {
 
 	/** (id, type, roomId, agentId, userId, contentJson, embedding, isUnique, createdAt); replaces same-type ids */
 	memoryUpsert: string;
+	/**
+	 * Optional: `memoryUpsert` for many rows in one statement. (rowsJson): a JSON array of
+	 * { id, type, room_id, agent_id, user_id, content, embedding (the family's text form or null),
+	 * created_at }; every row is unique (is_unique true). Rows changed < rows given when an id
+	 * belongs to a memory of another type. Without it, `createMemories` inserts row by row.
+	 */
+	memoryUpsertMany?: string;
 	/** (type, roomId, agentId?, uniqueOnly, start?, end?, limit?) newest first */
 	memoriesByRoom: string;
 	/** (id) */

@@ -208,7 +208,7 @@ export abstract class SqlAdapterBase {
 		});
 	}
 
-	private async describeMissing(
+	protected async describeMissing(
 		refs: { field: string; table: "accounts" | "rooms"; id: string }[],
 		session: SqlSession,
 	): Promise<string> {

@@ -23,15 +23,51 @@ import { SqlSocialAdapter } from "./sql-adapter-social.js";
 export const DUPLICATE_SIMILARITY = 0.95;
 const DEFAULT_SEARCH_COUNT = 10;
 const JSON_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Rows per statement of a bulk insert (about 4 MB of JSON at 384 dimensions). */
+const BULK_ROWS = 1000;
+
+function hasRepeatedId(items: PreparedMemory[]): boolean {
+	return new Set(items.map((i) => i.id)).size !== items.length;
+}
+
+/** The distinct references of a batch, for a NotFoundError's message. */
+function refsOf(
+	items: PreparedMemory[],
+): { field: string; table: "accounts" | "rooms"; id: string }[] {
+	const seen = new Map<string, { field: string; table: "accounts" | "rooms"; id: string }>();
+	for (const i of items) {
+		for (const r of [
+			{ field: "roomId", table: "rooms" as const, id: i.roomId },
+			{ field: "agentId", table: "accounts" as const, id: i.agentId },
+			{ field: "userId", table: "accounts" as const, id: i.userId },
+		]) {
+			if (!seen.has(`${r.table}:${r.id}`)) seen.set(`${r.table}:${r.id}`, r);
+		}
+	}
+	return [...seen.values()];
+}
+
+/**
+ * `memoryUpsertMany`'s parameter. Built by concatenation: contentJson is already JSON, so it is
+ * not parsed and serialised again; ids and timestamps were validated by prepareMemory.
+ */
+function bulkRowsJson(items: PreparedMemory[], encode: (v: Float32Array) => unknown): string {
+	const rows = items.map(
+		(i) =>
+			`{"id":"${i.id}","type":${JSON.stringify(i.tableName)},"room_id":"${i.roomId}","agent_id":"${i.agentId}","user_id":"${i.userId}","content":${i.contentJson},"embedding":${i.vector ? JSON.stringify(encode(i.vector)) : "null"},"created_at":${i.createdAt}}`,
+	);
+	return `[${rows.join(",")}]`;
+}
 
 export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 	// ---- memories ----
 
 	async createMemory(memory: Memory, tableName: string, unique = false): Promise<void> {
-		const { settings } = this.ready();
+		const { backend, settings } = this.ready();
 		const item = prepareMemory(memory, tableName, unique, settings.embeddingDimension);
-		if (item.checkUnique && !this.scope) {
-			// The duplicate check and the insert must see the same table: one transaction.
+		if (item.checkUnique && !this.scope && !backend.driver.concurrentStatements) {
+			// On a single connection a transaction keeps the duplicate check and the insert together
+			// (no other call of this adapter runs between them); a pool gives no such guarantee.
 			await this.transaction((tx) => (tx as unknown as SqlMemoryAdapter).insertMemory(item));
 		} else {
 			await this.insertMemory(item);
@@ -53,6 +89,13 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 			);
 		});
 		if (prepared.length === 0) return;
+		const bulk = this.family.statements.memoryUpsertMany;
+		// One statement per chunk, unless a row's duplicate check must see the rows before it, or an
+		// id repeats (then the later row replaces the earlier one, as one-by-one inserts do).
+		if (bulk && prepared.every((p) => !p.checkUnique) && !hasRepeatedId(prepared)) {
+			await this.insertMemoriesInBulk(prepared, bulk);
+			return;
+		}
 		await this.transaction(async (tx) => {
 			for (const item of prepared) await (tx as unknown as SqlMemoryAdapter).insertMemory(item);
 		});
@@ -85,6 +128,52 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 			);
 		}
 		this.afterInsert("memories", 1);
+		this.announce(item, isUnique);
+	}
+
+	private async insertMemoriesInBulk(items: PreparedMemory[], sql: string): Promise<void> {
+		const f = this.family;
+		let missingRef = false;
+		try {
+			await this.transaction(async (tx) => {
+				const view = tx as unknown as SqlMemoryAdapter;
+				for (let i = 0; i < items.length; i += BULK_ROWS) {
+					const chunk = items.slice(i, i + BULK_ROWS);
+					const changed = await view.op("createMemories", async (s, b) => {
+						try {
+							return await s.run(sql, [bulkRowsJson(chunk, (v) => f.encodeEmbedding(v))]);
+						} catch (err) {
+							missingRef = b.driver.constraintOf(err) === "foreign_key";
+							throw err;
+						}
+					});
+					if (changed < chunk.length) await view.throwTypeConflict(chunk);
+				}
+			});
+		} catch (err) {
+			if (!missingRef) throw err;
+			// The failed statement aborted the transaction: look the references up after it.
+			const why = await this.op("createMemories", (s) => this.describeMissing(refsOf(items), s));
+			throw new NotFoundError(`createMemories: ${why}`, { cause: err });
+		}
+		this.afterInsert("memories", items.length);
+		for (const item of items) this.announce(item, true);
+	}
+
+	/** Names the first id of `items` that belongs to a memory of another type. */
+	private async throwTypeConflict(items: PreparedMemory[]): Promise<never> {
+		const stored = await this.op("createMemories", (s) =>
+			s.all(this.family.statements.memoriesByIds, [JSON.stringify(items.map((i) => i.id)), null]),
+		);
+		const typeOf = new Map(stored.map((r) => [r.id as string, r.type as string]));
+		const clash = items.find((i) => typeOf.has(i.id) && typeOf.get(i.id) !== i.tableName);
+		throw new ConflictError(
+			`createMemories: id ${clash?.id ?? "(unknown)"} already belongs to a memory of another type than "${clash?.tableName ?? "requested"}"`,
+		);
+	}
+
+	/** Publishes a stored memory to subscribers. */
+	private announce(item: PreparedMemory, isUnique: boolean): void {
 		// Building the event costs as much as the insert; skip it when nobody listens.
 		if (this.state.listeners.size === 0) return;
 		const memory: Memory = {
