@@ -48,7 +48,8 @@ const program = new Command("bench")
 		20_000,
 	)
 	.option("--no-eliza", "skip the ElizaOS adapters")
-	.option("--no-report", "save results without rewriting BENCHMARKS.md");
+	.option("--no-report", "save results without rewriting BENCHMARKS.md")
+	.option("--report-only", "rewrite BENCHMARKS.md from the saved results, measuring nothing");
 
 interface Opts {
 	backend: string;
@@ -64,6 +65,7 @@ interface Opts {
 	elizaMaxN: number;
 	eliza: boolean;
 	report: boolean;
+	reportOnly?: boolean;
 }
 
 function runWorker(job: Job): ContenderResult {
@@ -161,6 +163,10 @@ function runSize(
 }
 
 const opts = program.parse().opts<Opts>();
+if (opts.reportOnly) {
+	process.stderr.write(`wrote ${writeReport()}\n`);
+	process.exit(0);
+}
 const machine = await machineInfo();
 const needsEliza = opts.eliza && contendersFor(opts.backend).some((c) => c.startsWith("eliza-"));
 const elizaInstall = needsEliza ? ensureEliza() : "not requested";
