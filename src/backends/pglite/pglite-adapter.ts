@@ -2,7 +2,7 @@
  * PGlite backend: PostgreSQL compiled to WASM, in-process, in Node or a browser, with pgvector and
  * fuzzystrmatch. It runs the PostgreSQL family unchanged (statements, migrations, HNSW search,
  * LISTEN/NOTIFY subscribe); what differs is here: one connection (SerialDriver), no autovacuum
- * (pglite-statistics.ts keeps planner statistics current) and one process per data directory
+ * (postgres-statistics.ts keeps planner statistics current) and one process per data directory
  * (dir-lock.ts, imported only for directory paths so the in-memory path loads in a browser).
  */
 import type { PGliteInterface, PGliteOptions } from "@electric-sql/pglite";
@@ -23,6 +23,7 @@ import type {
 import { postgresConstraintOf, wrapPostgresError } from "../postgres/postgres-errors.js";
 import { postgresFamily } from "../postgres/postgres-family.js";
 import { MEMORY_CHANNEL, NotifiedMemoryEvents } from "../postgres/postgres-notify.js";
+import { type AnalysedTable, StatisticsKeeper } from "../postgres/postgres-statistics.js";
 import {
 	createPostgresVectorSearch,
 	hasIterativeScan,
@@ -30,7 +31,6 @@ import {
 	vectorIndexKind,
 } from "../postgres/postgres-vector.js";
 import { pgliteChannelListener, pgliteConnection } from "./pglite-connection.js";
-import { type AnalysedTable, StatisticsKeeper } from "./pglite-statistics.js";
 
 export interface PGliteAdapterOptions extends SettingsOptions {
 	/**

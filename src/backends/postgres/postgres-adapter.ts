@@ -17,6 +17,7 @@ import { postgresFamily } from "./postgres-family.js";
 import { listenerConfig, PgChannelListener } from "./postgres-listener.js";
 import { MEMORY_CHANNEL, NotifiedMemoryEvents } from "./postgres-notify.js";
 import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
+import { type AnalysedTable, StatisticsKeeper } from "./postgres-statistics.js";
 import {
 	createPostgresVectorSearch,
 	hasIterativeScan,
@@ -67,6 +68,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	readonly #options: PostgresAdapterOptions;
 	#resilience?: Resilience;
 	#driver?: PostgresPoolDriver;
+	#statistics?: StatisticsKeeper;
 	#server?: PostgresServerInfo;
 
 	constructor(options: PostgresAdapterOptions | string) {
@@ -145,6 +147,8 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 			await driver.close();
 			throw driver.wrapError(err, "connecting to PostgreSQL");
 		}
+		const statistics = new StatisticsKeeper(driver);
+		this.#statistics = statistics;
 		const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
 			backend: "postgres",
 			vectorSearch: "hnsw",
@@ -174,8 +178,13 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 				if (vectorIndexKind(settings.embeddingDimension) === "none") {
 					Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
 				}
+				await statistics.start();
 			},
 		};
+	}
+
+	protected override afterInsert(table: AnalysedTable, rows: number): void {
+		this.#statistics?.inserted(table, rows);
 	}
 }
 
