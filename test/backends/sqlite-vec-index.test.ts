@@ -90,6 +90,28 @@ describe("sqlite vec0 index", () => {
 		}
 	});
 
+	it("room-filtered search equals the exact scan in a large room (vec0 KNN) and a small one (read through the room index)", async () => {
+		const dim = 8;
+		const path = files.file();
+		const a = await openAdapter({ path, embeddingDimension: dim });
+		const w = await makeWorld(a);
+		// Two thirds go to w.roomId (4,000: above the 2,000-memory small-room bound), the rest to
+		// w.otherRoomId (2,000: at the bound).
+		await write(a, w, 6000, dim, 31);
+		await a.close();
+		const rng = seededRng(32);
+		for (const roomId of [w.roomId, w.otherRoomId]) {
+			for (let i = 0; i < 3; i++) {
+				const query = randomVector(rng, dim);
+				const { found, expected } = await searchBothWays(path, dim, query, 10, roomId);
+				expect(found).toHaveLength(10);
+				expect(found.every((m) => m.roomId === roomId)).toBe(true);
+				expect(found.map((m) => m.id)).toEqual(expected.map((m) => m.id));
+				expect(found.map((m) => m.similarity)).toEqual(expected.map((m) => m.similarity));
+			}
+		}
+	});
+
 	it("compact() after 10,000 insert/delete cycles leaves the file at most 2x a fresh one", async () => {
 		const dim = 64;
 		const path = files.file();
