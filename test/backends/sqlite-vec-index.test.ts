@@ -90,13 +90,12 @@ describe("sqlite vec0 index", () => {
 		}
 	});
 
-	it("room-filtered search equals the exact scan in a large room (vec0 KNN) and a small one (read through the room index)", async () => {
+	it("room-filtered vec0 search equals the exact scan in a large room and a smaller one", async () => {
 		const dim = 8;
 		const path = files.file();
 		const a = await openAdapter({ path, embeddingDimension: dim });
 		const w = await makeWorld(a);
-		// Two thirds go to w.roomId (4,000: above the 2,000-memory small-room bound), the rest to
-		// w.otherRoomId (2,000: at the bound).
+		// Two thirds go to w.roomId (4,000), the rest to w.otherRoomId (2,000).
 		await write(a, w, 6000, dim, 31);
 		await a.close();
 		const rng = seededRng(32);

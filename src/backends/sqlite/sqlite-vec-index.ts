@@ -18,16 +18,6 @@ export const VEC0_MAX_K = 4096;
  * comes from `rankBySimilarity`, so near-ties at the cut-off resolve exactly like the exact scan.
  */
 const OVERFETCH = 16;
-/**
- * Room-filtered searches in a room of at most this many memories (of the searched type) scan the
- * room exactly, through the plain table's (type, room_id) index: sqlite-vec 0.1.9's KNN with a
- * partition key grows with the whole table (raw, 384 dims: 0.18 ms at 10,000 rows, 1.6 ms at
- * 100,000, bench), while reading one small room does not. Same results either way: both are exact.
- */
-const SMALL_ROOM = 2000;
-/** Counts from the (type, room_id, created_at) index alone (memories without embeddings included). */
-const ROOM_SIZE = "SELECT count(*) AS n FROM memories WHERE type = ?1 AND room_id = ?2";
-
 /** agentmem_meta key: "fresh" while the index mirrors the table, "stale" once it may not. */
 const STATE_KEY = "vec_memories_state";
 
@@ -108,17 +98,12 @@ function knnSql(q: MemoryVectorQuery): string {
 
 /**
  * Memory search on vec0 (itself an exact brute-force scan in sqlite-vec 0.1.9, so results equal
- * the exact scan's); a small room, and a `count` beyond vec0's k limit, are answered by the exact
- * scan instead.
+ * the exact scan's); a `count` beyond vec0's k limit is answered by the exact scan instead.
  */
 export function createVec0Search(): VectorSearch {
 	const exact = createExactScan(sqliteFamily);
 	return {
 		async searchMemories(session, query, q) {
-			if (q.roomId !== undefined) {
-				const [room] = await session.all(ROOM_SIZE, [q.tableName, q.roomId]);
-				if (Number(room?.n ?? 0) <= SMALL_ROOM) return exact.searchMemories(session, query, q);
-			}
 			const k = q.count + OVERFETCH;
 			if (k > VEC0_MAX_K) return exact.searchMemories(session, query, q);
 			const rows = await session.all(knnSql(q), [
