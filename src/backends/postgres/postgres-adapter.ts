@@ -68,7 +68,8 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	readonly #options: PostgresAdapterOptions;
 	#resilience?: Resilience;
 	#driver?: PostgresPoolDriver;
-	#statistics?: StatisticsKeeper;
+	/** Not a #private field: transaction and asUser views are prototype children of the adapter. */
+	private statistics?: StatisticsKeeper;
 	#server?: PostgresServerInfo;
 
 	constructor(options: PostgresAdapterOptions | string) {
@@ -148,7 +149,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 			throw driver.wrapError(err, "connecting to PostgreSQL");
 		}
 		const statistics = new StatisticsKeeper(driver);
-		this.#statistics = statistics;
+		this.statistics = statistics;
 		const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
 			backend: "postgres",
 			vectorSearch: "hnsw",
@@ -184,7 +185,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	}
 
 	protected override afterInsert(table: AnalysedTable, rows: number): void {
-		this.#statistics?.inserted(table, rows);
+		this.statistics?.inserted(table, rows);
 	}
 }
 
