@@ -122,11 +122,14 @@ export function evaluateTargets(runs: RunResult[], dim: number): Verdict[] {
 			),
 		);
 	}
+	// The issue sets the 100k targets at 384 dimensions; other dimensions list them only when run.
+	if (!big && dim !== 384) return out;
 	for (const name of ["agentmem-sqlite", "agentmem-pglite", "agentmem-postgres"]) {
 		const small = find(run, name)?.searchAll?.p50;
 		const large = find(big, name)?.searchAll?.p50;
 		const growth = small && large ? large / small : undefined;
-		const hnsw = find(big, name)?.exact === false;
+		// Known from the 10k run when the 100k run is missing (SQLite's vec0 is exact, the rest HNSW).
+		const hnsw = (find(big, name) ?? find(run, name))?.exact === false;
 		const label = hnsw ? "<= 2x" : "(exact scan: grows with N, reported only)";
 		const v = check(
 			`${name} search p50 growth 10k -> 100k ${label}`,
