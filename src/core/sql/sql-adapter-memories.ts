@@ -30,19 +30,22 @@ function hasRepeatedId(items: PreparedMemory[]): boolean {
 	return new Set(items.map((i) => i.id)).size !== items.length;
 }
 
-/** The distinct references of a batch, for a NotFoundError's message. */
-function refsOf(
-	items: PreparedMemory[],
-): { field: string; table: "accounts" | "rooms"; id: string }[] {
-	const seen = new Map<string, { field: string; table: "accounts" | "rooms"; id: string }>();
-	for (const i of items) {
-		for (const r of [
-			{ field: "roomId", table: "rooms" as const, id: i.roomId },
-			{ field: "agentId", table: "accounts" as const, id: i.agentId },
-			{ field: "userId", table: "accounts" as const, id: i.userId },
-		]) {
-			if (!seen.has(`${r.table}:${r.id}`)) seen.set(`${r.table}:${r.id}`, r);
-		}
+type Ref = { field: string; table: "accounts" | "rooms"; id: string };
+
+/** The rows a memory refers to, for a NotFoundError's message. */
+function memoryRefs(item: PreparedMemory): Ref[] {
+	return [
+		{ field: "roomId", table: "rooms", id: item.roomId },
+		{ field: "agentId", table: "accounts", id: item.agentId },
+		{ field: "userId", table: "accounts", id: item.userId },
+	];
+}
+
+/** The distinct references of a batch. */
+function refsOf(items: PreparedMemory[]): Ref[] {
+	const seen = new Map<string, Ref>();
+	for (const r of items.flatMap(memoryRefs)) {
+		if (!seen.has(`${r.table}:${r.id}`)) seen.set(`${r.table}:${r.id}`, r);
 	}
 	return [...seen.values()];
 }
@@ -102,11 +105,7 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 	}
 
 	private async insertMemory(item: PreparedMemory): Promise<void> {
-		const refs = [
-			{ field: "roomId", table: "rooms" as const, id: item.roomId },
-			{ field: "agentId", table: "accounts" as const, id: item.agentId },
-			{ field: "userId", table: "accounts" as const, id: item.userId },
-		];
+		const refs = memoryRefs(item);
 		const isUnique =
 			item.checkUnique && item.vector ? !(await this.hasNearDuplicate(item, item.vector)) : true;
 		const changed = await this.write("createMemory", refs, (s) =>
