@@ -4,6 +4,7 @@
  */
 import type { DatabaseAdapter } from "./core/adapter.js";
 import { ConfigurationError } from "./core/errors.js";
+import { redactUrl } from "./core/redact.js";
 import type { SettingsOptions } from "./core/sql/migrate.js";
 
 export const DEFAULT_DATABASE_URL = "sqlite:./agentmem.db";
@@ -63,7 +64,7 @@ export function parseDatabaseUrl(url: string): ParsedUrl {
 
 function badUrl(url: unknown, why: string, cause?: unknown): ConfigurationError {
 	return new ConfigurationError(
-		`Cannot use database URL ${JSON.stringify(url)}: ${why}. Valid forms: ${URL_FORMS.join(", ")}.`,
+		`Cannot use database URL ${JSON.stringify(typeof url === "string" ? redactUrl(url) : url)}: ${why}. Valid forms: ${URL_FORMS.join(", ")}.`,
 		{ cause },
 	);
 }

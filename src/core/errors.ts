@@ -2,6 +2,7 @@
  * Typed errors. Every error agentmem throws is an `AgentmemError` with a stable `code`; the driver
  * error that caused it, if any, is kept as `cause`. A raw driver error never reaches the caller.
  */
+import { redactError, redactSecrets } from "./redact.js";
 
 export type AgentmemErrorCode =
 	| "VALIDATION"
@@ -23,8 +24,10 @@ export type AgentmemErrorCode =
 export class AgentmemError extends Error {
 	readonly code: AgentmemErrorCode;
 
+	/** Credentials (a URL's password, `password=…`) are masked in the message and the cause chain. */
 	constructor(code: AgentmemErrorCode, message: string, options?: { cause?: unknown }) {
-		super(message, options);
+		super(redactSecrets(message), options);
+		redactError(options?.cause);
 		this.code = code;
 		this.name = new.target.name;
 	}

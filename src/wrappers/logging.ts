@@ -1,9 +1,12 @@
 /**
  * `createLoggingDatabaseAdapter`: one wrapper for every backend. Logs each call's method, duration,
  * outcome and sizes (counts of items, never their content or embeddings), and warns on slow calls.
+ * Failures are logged by error name and code, never message, so no text (content, credentials)
+ * reaches the log; `checkHealth` reports messages with credentials masked.
  */
 import type { DatabaseAdapter } from "../core/adapter.js";
 import { AgentmemError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
 
 export interface AdapterLogger {
 	debug(message: string, fields: Record<string, unknown>): void;
@@ -102,7 +105,8 @@ export async function checkHealth(adapter: DatabaseAdapter): Promise<HealthRepor
 			latencyMs: performance.now() - started,
 			error: {
 				code: err instanceof AgentmemError ? err.code : "UNKNOWN",
-				message: err instanceof Error ? err.message : String(err),
+				// A third-party adapter's raw error may echo its connection URL.
+				message: redactSecrets(err instanceof Error ? err.message : String(err)),
 			},
 		};
 	}

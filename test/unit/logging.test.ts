@@ -108,3 +108,26 @@ describe("checkHealth", () => {
 		expect(closed).toMatchObject({ ok: false, error: { code: "CLOSED" } });
 	});
 });
+
+describe("credentials in health reports and logs", () => {
+	it("masks a URL's password that a third-party adapter's raw error echoes", async () => {
+		const url = "postgres://app:S3cr3tPw@db.example.com:5432/prod";
+		// Any adapter can be wrapped: this one fails as a driver would, with a plain Error.
+		const failing = {
+			testConnection: async () => {
+				throw new Error(`could not connect to ${url}`);
+			},
+		} as unknown as DatabaseAdapter;
+		const health = await checkHealth(failing);
+		expect(health.ok).toBe(false);
+		expect(health.error?.message).toBe(
+			"could not connect to postgres://app:***@db.example.com:5432/prod",
+		);
+		const log = recorder();
+		await expect(
+			createLoggingDatabaseAdapter(failing, { logger: log }).testConnection(),
+		).rejects.toThrow();
+		expect(log.entries).toHaveLength(1);
+		expect(JSON.stringify(log.entries)).not.toContain("S3cr3tPw");
+	});
+});
