@@ -27,7 +27,9 @@ export const postgresPortableStatements: PortableStatements = {
 	cachePage: `SELECT agent_id, key, value, created_at FROM cache
 		WHERE $1::uuid IS NULL OR agent_id > $1::uuid OR (agent_id = $1::uuid AND key > $2::text)
 		ORDER BY agent_id, key LIMIT $3::integer`,
-	knowledgePage: page("knowledge", KNOWLEDGE_COLUMNS),
+	// Knowledge ids are text (ElizaOS chunk ids, migration 004).
+	knowledgePage: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE ($1::text IS NULL OR id > $1::text)
+		ORDER BY id LIMIT $2::integer`,
 	memoriesPage: page("memories", MEMORY_COLUMNS),
 
 	accountUpsert: `INSERT INTO accounts (id, name, username, email, avatar_url, details, created_at)

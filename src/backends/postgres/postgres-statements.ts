@@ -100,13 +100,16 @@ export const postgresStatements: Statements = {
 		AND ($1::text IS NULL OR type = $1::text) ORDER BY created_at, id ${limit(2)}`,
 	memoryEmbeddingUpdate: "UPDATE memories SET embedding = $2::vector WHERE id = $1::uuid",
 	// char_length counts code points, as the shared JavaScript side does.
-	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
-		SELECT content -> $2::text AS value, content ->> $2::text AS text, vector_send(embedding) AS embedding
+	cachedEmbeddingCandidates: `SELECT t.id, CASE WHEN char_length(t.text) <= $7::integer THEN t.text END AS text,
+		t.embedding FROM (
+		SELECT id, content -> $2::text AS value, content ->> $2::text AS text, vector_send(embedding) AS embedding
 		FROM memories WHERE type = $1::text AND embedding IS NOT NULL) t
 		WHERE jsonb_typeof(t.value) = 'string' AND char_length(t.text) BETWEEN $3::integer AND $4::integer
 		AND CASE WHEN char_length(t.text) <= 255 AND char_length($5::text) <= 255
 			THEN levenshtein_less_equal(t.text, $5::text, $6::integer) <= $6::integer
 			ELSE true END`,
+	cachedEmbeddingText: `SELECT content ->> $2::text AS text FROM memories
+		WHERE id = $1::uuid AND jsonb_typeof(content -> $2::text) = 'string'`,
 	memoryScanCandidates: SCAN_CANDIDATES,
 	// PostgreSQL plans each unnamed statement with its values, so one form serves both.
 	memoryScanCandidatesInRoom: SCAN_CANDIDATES,
@@ -137,14 +140,16 @@ export const postgresStatements: Statements = {
 	cacheDelete: "DELETE FROM cache WHERE agent_id = $1::uuid AND key = $2::text",
 
 	knowledgeUpsert: `INSERT INTO knowledge (id, agent_id, content, embedding, is_main, original_id, chunk_index, is_shared, created_at)
-		VALUES ($1::uuid, $2::uuid, $3::jsonb, $4::vector, $5::boolean, $6::uuid, $7::integer, $8::boolean, $9::bigint)
+		VALUES ($1::text, $2::uuid, $3::jsonb, $4::vector, $5::boolean, $6::uuid, $7::integer, $8::boolean, $9::bigint)
 		ON CONFLICT (id) DO UPDATE SET agent_id = EXCLUDED.agent_id, content = EXCLUDED.content,
 		embedding = EXCLUDED.embedding, is_main = EXCLUDED.is_main, original_id = EXCLUDED.original_id,
 		chunk_index = EXCLUDED.chunk_index, is_shared = EXCLUDED.is_shared, created_at = EXCLUDED.created_at`,
-	knowledgeById: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE id = $1::uuid AND (agent_id = $2::uuid OR is_shared)`,
+	knowledgeById: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE id = $1::text AND (agent_id = $2::uuid OR is_shared)`,
 	knowledgeForAgent: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE agent_id = $1::uuid OR is_shared
 		ORDER BY created_at DESC, id DESC ${limit(2)}`,
-	knowledgeDelete: "DELETE FROM knowledge WHERE id = $1::uuid OR original_id = $1::uuid",
+	knowledgeDelete: "DELETE FROM knowledge WHERE id = $1::text OR original_id = $2::uuid",
+	// id is COLLATE "C" (migration 004): byte-wise, so the range is exact and reads the primary key.
+	knowledgeDeleteChunks: `DELETE FROM knowledge WHERE id >= ($1::text COLLATE "C") AND id < ($2::text COLLATE "C")`,
 	knowledgeClear:
 		"DELETE FROM knowledge WHERE agent_id = $1::uuid AND ($2::boolean OR NOT is_shared)",
 	knowledgeScanCandidates: `SELECT ${KNOWLEDGE_COLUMNS} FROM knowledge WHERE embedding IS NOT NULL

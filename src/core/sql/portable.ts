@@ -236,7 +236,8 @@ export function checkPortableRecord(
 			`expected one of ${PORTABLE_KINDS.join(", ")}; got ${v.describe(kind)}`,
 		);
 	}
-	if (kind !== "database" && kind !== "cache")
+	// A knowledge id may also be an ElizaOS chunk id: prepareKnowledge checks it.
+	if (kind !== "database" && kind !== "cache" && kind !== "knowledge")
 		v.assertUuid((record as { id?: unknown }).id, `${kind}.id`);
 	if (kind !== "database")
 		v.assertTimestamp((record as { createdAt?: unknown }).createdAt, `${kind}.createdAt`);

@@ -3,6 +3,7 @@
  * returns the bound parameters of its statement, or throws before any SQL runs.
  */
 import { ValidationError } from "../errors.js";
+import { knowledgeId } from "../knowledge-id.js";
 import type { Goal, KnowledgeItem, Memory, UUID } from "../types.js";
 import {
 	assertBoolean,
@@ -16,6 +17,8 @@ import {
 	checkStoredEmbedding,
 	jsonObjectText,
 	jsonText,
+	optionalUuid,
+	uuid,
 } from "../validation.js";
 
 export function newId(): UUID {
@@ -46,10 +49,10 @@ export function prepareMemory(
 	}
 	assertTableName(tableName);
 	if (unique !== undefined) assertBoolean(unique, "unique");
-	assertOptionalUuid(memory.id, `${field}.id`);
-	assertUuid(memory.roomId, `${field}.roomId`);
-	assertUuid(memory.agentId, `${field}.agentId`);
-	assertUuid(memory.userId, `${field}.userId`);
+	const id = optionalUuid(memory.id, `${field}.id`);
+	const roomId = uuid(memory.roomId, `${field}.roomId`);
+	const agentId = uuid(memory.agentId, `${field}.agentId`);
+	const userId = uuid(memory.userId, `${field}.userId`);
 	assertOptionalTimestamp(memory.createdAt, `${field}.createdAt`);
 	const contentJson = jsonObjectText(memory.content, `${field}.content`);
 	if (memory.content.text !== undefined) {
@@ -58,11 +61,11 @@ export function prepareMemory(
 	const embedding = checkStoredEmbedding(memory.embedding, dimension, `${field}.embedding`);
 	const vector = embedding.kind === "vector" ? embedding.vector : null;
 	return {
-		id: memory.id ?? newId(),
+		id: id ?? newId(),
 		tableName,
-		roomId: memory.roomId,
-		agentId: memory.agentId,
-		userId: memory.userId,
+		roomId,
+		agentId,
+		userId,
 		contentJson,
 		vector,
 		createdAt: memory.createdAt ?? Date.now(),
@@ -73,10 +76,9 @@ export function prepareMemory(
 export function prepareGoal(goal: Goal, requireId: boolean) {
 	if (goal === null || typeof goal !== "object")
 		throw new ValidationError("goal", "expected a goal object");
-	if (requireId) assertUuid(goal.id, "goal.id");
-	else assertOptionalUuid(goal.id, "goal.id");
-	assertUuid(goal.roomId, "goal.roomId");
-	assertOptionalUuid(goal.userId, "goal.userId");
+	const id = requireId ? uuid(goal.id, "goal.id") : optionalUuid(goal.id, "goal.id");
+	const roomId = uuid(goal.roomId, "goal.roomId");
+	const userId = optionalUuid(goal.userId, "goal.userId");
 	assertString(goal.name, "goal.name", { allowEmpty: true });
 	assertGoalStatus(goal.status, "goal.status");
 	if (!Array.isArray(goal.objectives)) {
@@ -90,7 +92,9 @@ export function prepareGoal(goal: Goal, requireId: boolean) {
 		assertBoolean(o.completed, `goal.objectives[${i}].completed`);
 	});
 	return {
-		id: goal.id ?? newId(),
+		id: id ?? newId(),
+		roomId,
+		userId,
 		objectivesJson: jsonText(goal.objectives, "goal.objectives"),
 	};
 }
@@ -111,7 +115,7 @@ export function prepareKnowledge(item: KnowledgeItem, dimension: number): Prepar
 	if (item === null || typeof item !== "object") {
 		throw new ValidationError("item", "expected a knowledge item");
 	}
-	assertUuid(item.id, "item.id");
+	const id = knowledgeId(item.id, "item.id");
 	assertUuid(item.agentId, "item.agentId");
 	assertOptionalTimestamp(item.createdAt, "item.createdAt");
 	const contentJson = jsonObjectText(item.content, "item.content");
@@ -124,12 +128,12 @@ export function prepareKnowledge(item: KnowledgeItem, dimension: number): Prepar
 	assertOptionalCount(metadata.chunkIndex, "item.content.metadata.chunkIndex");
 	const embedding = checkStoredEmbedding(item.embedding, dimension, "item.embedding");
 	return {
-		id: item.id,
+		id,
 		agentId: item.agentId,
 		contentJson,
 		vector: embedding.kind === "vector" ? embedding.vector : null,
 		isMain: metadata.isMain === true,
-		originalId: metadata.originalId ?? null,
+		originalId: (metadata.originalId?.toLowerCase() as UUID | undefined) ?? null,
 		chunkIndex: metadata.chunkIndex ?? null,
 		isShared: metadata.isShared === true,
 		createdAt: item.createdAt ?? Date.now(),

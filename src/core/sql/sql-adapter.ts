@@ -5,6 +5,7 @@
  */
 import type { DatabaseAdapter } from "../adapter.js";
 import { UnsupportedFeatureError, ValidationError } from "../errors.js";
+import { chunkIdRange, isPlainUuid, knowledgeId, knowledgeRemoval } from "../knowledge-id.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-types.js";
 import type {
 	AdapterStats,
@@ -35,7 +36,7 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
 		v.assertUuid(params.agentId, "agentId");
-		v.assertOptionalUuid(params.id, "id");
+		const id = params.id === undefined ? undefined : knowledgeId(params.id, "id");
 		v.assertOptionalCount(params.limit, "limit");
 		if (params.query !== undefined || params.conversationContext !== undefined) {
 			throw new UnsupportedFeatureError(
@@ -43,8 +44,8 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 			);
 		}
 		const found = await this.op("getKnowledge", (s) =>
-			params.id
-				? s.all(this.family.statements.knowledgeById, [params.id, params.agentId])
+			id
+				? s.all(this.family.statements.knowledgeById, [id, params.agentId])
 				: s.all(this.family.statements.knowledgeForAgent, [params.agentId, params.limit ?? null]),
 		);
 		return found.map((r) => rows.toKnowledge(r, this.family));
@@ -93,9 +94,18 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 		this.afterInsert("knowledge", 1);
 	}
 
+	/**
+	 * One item (a uuid also takes the chunks naming it as `originalId`), or with
+	 * `<uuid>-chunk-*` every `<uuid>-chunk-<n>` item: ElizaOS's cleanup of a changed file.
+	 */
 	async removeKnowledge(id: UUID): Promise<void> {
-		v.assertUuid(id, "id");
-		await this.op("removeKnowledge", (s) => s.run(this.family.statements.knowledgeDelete, [id]));
+		const removal = knowledgeRemoval(id, "id");
+		const s = this.family.statements;
+		await this.op("removeKnowledge", (session) =>
+			removal.kind === "chunksOf"
+				? session.run(s.knowledgeDeleteChunks, chunkIdRange(removal.fileId))
+				: session.run(s.knowledgeDelete, [removal.id, isPlainUuid(removal.id) ? removal.id : null]),
+		);
 	}
 
 	async clearKnowledge(agentId: UUID, shared = false): Promise<void> {
