@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
 import type { DatabaseAdapter } from "../core/adapter.js";
 import { ConfigurationError } from "../core/errors.js";
+import { redactUrl } from "../core/redact.js";
 import type { UUID } from "../core/types.js";
 import { createAdapter, defaultDatabaseUrl, parseDatabaseUrl } from "../create-adapter.js";
 import { withEmbeddingCache } from "../embed/cache.js";
@@ -66,7 +67,7 @@ export async function openExisting(url: string): Promise<DatabaseAdapter> {
 				: undefined;
 	if (path !== undefined && !existsSync(path)) {
 		throw new ConfigurationError(
-			`No database at ${path}: create one with \`agentmem init --url ${url}\` (or check the path).`,
+			`No database at ${path}: create one with \`agentmem init --url ${redactUrl(url)}\` (or check the path).`,
 		);
 	}
 	return createAdapter(url);

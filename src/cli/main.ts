@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { AgentmemError } from "../core/errors.js";
+import { redactSecrets } from "../core/redact.js";
 import { registerBasicCommands } from "./commands/basic.js";
 import { registerDoctorCommand } from "./commands/doctor.js";
 import { registerIngestCommands } from "./commands/ingest-demo.js";
@@ -62,8 +63,11 @@ export async function main(argv: string[]): Promise<number> {
 			return 2;
 		}
 		const code = err instanceof AgentmemError ? ` [${err.code}]` : "";
-		process.stderr.write(`error${code}: ${err instanceof Error ? err.message : String(err)}\n`);
-		if (process.env.AGENTMEM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+		// Typed errors are masked already; anything else may echo a URL with its password.
+		const message = redactSecrets(err instanceof Error ? err.message : String(err));
+		process.stderr.write(`error${code}: ${message}\n`);
+		if (process.env.AGENTMEM_DEBUG && err instanceof Error)
+			process.stderr.write(`${redactSecrets(err.stack ?? "")}\n`);
 		return 1;
 	}
 }

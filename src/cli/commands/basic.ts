@@ -3,6 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import type { DatabaseAdapter } from "../../core/adapter.js";
+import { redactUrl } from "../../core/redact.js";
 import type { UUID } from "../../core/types.js";
 import { parseDatabaseUrl } from "../../create-adapter.js";
 import {
@@ -38,13 +39,13 @@ export function registerBasicCommands(program: Command): void {
 				output(
 					g,
 					{
-						url,
+						url: redactUrl(url),
 						backend: db.capabilities.backend,
 						embeddingDimension: s.embeddingDimension,
 						embeddingModel: s.embeddingModel,
 					},
 					() =>
-						`Database ready: ${url} (${db.capabilities.backend}, ${s.embeddingDimension} dimensions, model ${s.embeddingModel}).`,
+						`Database ready: ${redactUrl(url)} (${db.capabilities.backend}, ${s.embeddingDimension} dimensions, model ${s.embeddingModel}).`,
 				);
 			});
 		});
@@ -116,7 +117,7 @@ export function registerBasicCommands(program: Command): void {
 				const bytes = await databaseBytes(url);
 				const byRoom = await memoriesByRoom(db);
 				const json = {
-					url,
+					url: redactUrl(url),
 					backend: db.capabilities.backend,
 					sizeBytes: bytes,
 					...s,
@@ -137,7 +138,7 @@ export function registerBasicCommands(program: Command): void {
 						["knowledge", s.knowledge],
 					].map(([k, v]) => [String(k), String(v)]);
 					return [
-						`database   ${url} (${db.capabilities.backend}${bytes === null ? "" : `, ${formatBytes(bytes)}`})`,
+						`database   ${redactUrl(url)} (${db.capabilities.backend}${bytes === null ? "" : `, ${formatBytes(bytes)}`})`,
 						`embeddings ${s.embeddingDimension} dimensions, model ${s.embeddingModel ?? "(not recorded)"}`,
 						"",
 						table(["table", "count"], rows),

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import type { DatabaseAdapter } from "../../core/adapter.js";
 import { AgentmemError } from "../../core/errors.js";
+import { redactSecrets, redactUrl } from "../../core/redact.js";
 import type { Diagnostics } from "../../core/sql/portable.js";
 import { parseDatabaseUrl } from "../../create-adapter.js";
 import type { EmbeddingProvider } from "../../embed/provider.js";
@@ -58,13 +59,13 @@ async function runChecks(url: string, g: GlobalOptions): Promise<Check[]> {
 	const checks: Check[] = [];
 	try {
 		parseDatabaseUrl(url);
-		checks.push({ name: "url", ok: true, detail: url });
+		checks.push({ name: "url", ok: true, detail: redactUrl(url) });
 	} catch (err) {
 		return [
 			{
 				name: "url",
 				ok: false,
-				detail: (err as Error).message,
+				detail: redactSecrets((err as Error).message),
 				fix: "pass --url or set AGENTMEM_DATABASE_URL to one of the valid forms",
 			},
 		];
@@ -77,7 +78,7 @@ async function runChecks(url: string, g: GlobalOptions): Promise<Check[]> {
 		checks.push({
 			name: "connection",
 			ok: false,
-			detail: (err as Error).message,
+			detail: redactSecrets((err as Error).message),
 			fix: FIXES[code] ?? "see the message",
 		});
 		if (code === "LOCKED")
@@ -107,7 +108,7 @@ async function runChecks(url: string, g: GlobalOptions): Promise<Check[]> {
 		checks.push({
 			name: "database",
 			ok: false,
-			detail: (err as Error).message,
+			detail: redactSecrets((err as Error).message),
 			fix: "see the message",
 		});
 	} finally {
@@ -198,7 +199,7 @@ async function settingsChecks(db: DatabaseAdapter, g: GlobalOptions): Promise<Ch
 			{
 				name: "embedding model",
 				ok: false,
-				detail: (err as Error).message,
+				detail: redactSecrets((err as Error).message),
 				fix: "check AGENTMEM_EMBEDDING_URL / _MODEL / _DIMENSION",
 			},
 		];

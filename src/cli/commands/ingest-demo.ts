@@ -1,6 +1,7 @@
 /** `ingest` (files and directories into memories) and `demo` (the bundled corpus, then recalls). */
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { redactUrl } from "../../core/redact.js";
 import { databaseUrl, embedder, openFor, optionsOf, output, using } from "../context.js";
 import { plural } from "../format.js";
 import { ingestFiles } from "../ingest.js";
@@ -72,7 +73,7 @@ export function registerIngestCommands(program: Command): void {
 					if (!g.json) process.stdout.write(`${text}\n`);
 				};
 				say(
-					`agentmem demo — database ${url} (${db.capabilities.backend}, ${db.capabilities.vectorSearch} search)`,
+					`agentmem demo — database ${redactUrl(url)} (${db.capabilities.backend}, ${db.capabilities.vectorSearch} search)`,
 				);
 				say(
 					`embeddings: ${provider.model} (${provider.dimension} dimensions; offline hashing captures word overlap, not meaning)\n`,
@@ -97,7 +98,7 @@ export function registerIngestCommands(program: Command): void {
 					answers.push({ query, latencyMs: ms, results });
 					say(`recall "${query}"\n${recallTable(results, ms)}\n`);
 				}
-				output(g, { url, ingested, queries: answers }, () =>
+				output(g, { url: redactUrl(url), ingested, queries: answers }, () =>
 					[
 						"Next, try:",
 						'  npx agentmem recall "flaky test in the payment service" -k 5',

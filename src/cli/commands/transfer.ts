@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import type { DatabaseAdapter } from "../../core/adapter.js";
 import { NotFoundError } from "../../core/errors.js";
 import type { ImportSummary, PortableRecord } from "../../core/portable-types.js";
+import { redactUrl } from "../../core/redact.js";
 import type { AdapterStats } from "../../core/types.js";
 import { createAdapter } from "../../create-adapter.js";
 import { checkJsonl, readJsonl, writeJsonl } from "../../portable/jsonl.js";
@@ -107,7 +108,8 @@ export function registerTransferCommands(program: Command): void {
 				await using(target, async (dst) => {
 					const result = await copy(source, dst, total(s), !g.json, g.batchSize as number);
 					const ok = result.check.countsEqual && result.check.queriesEqual;
-					output(g, { from: g.from, to: g.to, ...result, ok }, () =>
+					const [from, to] = [redactUrl(g.from as string), redactUrl(g.to as string)];
+					output(g, { from, to, ...result, ok }, () =>
 						[
 							`Copied ${describeSummary(result.copied)}.`,
 							`Verified: counts ${result.check.countsEqual ? "equal" : `DIFFER (${result.check.countDifferences.join(", ")})`}; ` +
