@@ -1,58 +1,50 @@
 /**
- * A real server restart (pg_ctlcluster restart) under load: acknowledged writes survive exactly
- * once, the circuit opens while the server is down and closes by itself afterwards. Holds the
- * PostgreSQL test gate exclusively, so no other test file is running against the server, and
- * makes sure the server is up again at the end, whatever happened.
+ * A real server restart (pg_ctl restart) under load: acknowledged writes survive exactly once, the
+ * circuit opens while the server is down and closes by itself afterwards. The server restarted is
+ * a throwaway cluster this file starts for itself (initdb on a free port), never the shared one of
+ * AGENTMEM_TEST_POSTGRES_URL, which is checked to be left running untouched. Without initdb the
+ * test skips loudly (fails under CI=true).
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
-import type { CircuitState } from "../../src/backends/postgres/index.js";
+import { type CircuitState, PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
 import { axis, makeWorld, memory } from "../conformance/fixtures.js";
-import { ADMIN_URL, setupTestDatabase } from "./postgres/helpers.js";
+import { skipOrFail } from "../support/skip.js";
+import { ADMIN_URL } from "./postgres/helpers.js";
+import { startThrowawayCluster } from "./postgres/throwaway-cluster.js";
 
-const run = promisify(execFile);
-const MAJOR = process.env.AGENTMEM_PG_MAJOR ?? "15";
-const CLUSTER = process.env.AGENTMEM_PG_CLUSTER ?? "main";
 const DIM = 8;
 
-async function serverUp(): Promise<boolean> {
-	const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+/** When the server at `url` started (null: unreachable). */
+async function startTime(url: string): Promise<string | null> {
+	const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
 	c.on("error", () => undefined);
 	try {
 		await c.connect();
-		await c.query("SELECT 1");
-		return true;
+		const { rows } = await c.query<{ t: string }>("SELECT pg_postmaster_start_time()::text AS t");
+		return rows[0]?.t ?? null;
 	} catch {
-		return false;
+		return null;
 	} finally {
 		await c.end().catch(() => undefined);
 	}
 }
 
-/** Starts the cluster if it is down and waits until it accepts connections. */
-async function ensureServerUp(): Promise<void> {
-	for (let i = 0; i < 120; i++) {
-		if (await serverUp()) return;
-		if (i % 10 === 0) {
-			await run("pg_ctlcluster", ["--skip-systemctl-redirect", MAJOR, CLUSTER, "start"]).catch(
-				() => undefined,
-			);
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	throw new Error(`PostgreSQL ${MAJOR}/${CLUSTER} did not come back up`);
-}
+// The shared server's start time before this file does anything (when one is given and up).
+const sharedStartedAt = ADMIN_URL ? await startTime(ADMIN_URL) : null;
+const started = await startThrowawayCluster();
 
-const db = await setupTestDatabase("postgres restart", "exclusive");
-afterAll(ensureServerUp, 120_000);
+if ("reason" in started) {
+	skipOrFail("postgres restart", `needs its own PostgreSQL cluster: ${started.reason}`);
+} else {
+	const { cluster } = started;
+	afterAll(() => cluster.destroy(), 60_000);
 
-if (db) {
 	it("server restart mid-load: acknowledged writes present once, circuit opens while down and closes after", async () => {
 		const states: CircuitState[] = [];
-		const a = await db.adapter({
+		const a = new PostgresDatabaseAdapter({
+			connectionString: cluster.url,
 			embeddingDimension: DIM,
 			poolConfig: {
 				max: 5,
@@ -65,6 +57,7 @@ if (db) {
 				onStateChange: (s) => states.push(s),
 			},
 		});
+		await a.init();
 		try {
 			const w = await makeWorld(a);
 			const acknowledged: string[] = [];
@@ -91,8 +84,9 @@ if (db) {
 			};
 			const workers = Array.from({ length: 8 }, worker);
 			await new Promise((r) => setTimeout(r, 300));
-			await run("pg_ctlcluster", ["--skip-systemctl-redirect", MAJOR, CLUSTER, "restart"]);
-			await ensureServerUp();
+			const before = await startTime(cluster.url);
+			await cluster.restart();
+			expect(await startTime(cluster.url)).not.toBe(before); // it really went down
 			// Keep the load on until the breaker has closed again by itself.
 			for (let i = 0; i < 200 && a.circuitState !== "closed"; i++) {
 				await new Promise((r) => setTimeout(r, 100));
@@ -122,4 +116,11 @@ if (db) {
 			await a.close();
 		}
 	}, 180_000);
+
+	it("leaves the shared server (AGENTMEM_TEST_POSTGRES_URL) running, never restarted", async (ctx) => {
+		if (!ADMIN_URL || sharedStartedAt === null)
+			return ctx.skip("no shared PostgreSQL given or reachable (AGENTMEM_TEST_POSTGRES_URL)");
+		expect(new URL(ADMIN_URL).port || "5432").not.toBe(String(cluster.port));
+		expect(await startTime(ADMIN_URL)).toBe(sharedStartedAt);
+	});
 }

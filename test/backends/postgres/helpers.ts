@@ -1,19 +1,22 @@
 /**
  * PostgreSQL test support: each test file gets its own database (created from the admin URL,
  * dropped at the end), and each adapter its own schema in it, so tests never see each other's rows.
- * When the server is unreachable the tests skip with a loud notice, except under CI=true, where
- * they fail.
+ * The server is only ever the one AGENTMEM_TEST_POSTGRES_URL names (there is no default: a test
+ * run must not pick up whatever server happens to listen on this machine). Without it, or when
+ * that server is unreachable, the tests skip with a loud notice, except under CI=true, where they
+ * fail. Tests that stop or restart a server start their own (./throwaway-cluster.ts).
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, it } from "vitest";
+import { afterAll } from "vitest";
 import {
 	type PostgresAdapterOptions,
 	PostgresDatabaseAdapter,
 } from "../../../src/backends/postgres/index.js";
+import { skipOrFail } from "../../support/skip.js";
 
-export const ADMIN_URL =
-	process.env.AGENTMEM_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/agentmem_test";
+/** The shared server the tests may use (its databases: only those they create), if one is given. */
+export const ADMIN_URL: string | undefined = process.env.AGENTMEM_TEST_POSTGRES_URL || undefined;
 
 export interface TestDatabase {
 	url: string;
@@ -27,14 +30,25 @@ export interface TestDatabase {
 	): Promise<T[]>;
 }
 
-function urlFor(database: string): string {
-	const u = new URL(ADMIN_URL);
+/** The URL for messages, its password masked. */
+function shown(url: string): string {
+	try {
+		const u = new URL(url);
+		if (u.password) u.password = "***";
+		return u.toString();
+	} catch {
+		return "(an unparseable URL)";
+	}
+}
+
+function urlFor(adminUrl: string, database: string): string {
+	const u = new URL(adminUrl);
 	u.pathname = `/${database}`;
 	return u.toString();
 }
 
-async function reachable(): Promise<string | null> {
-	const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+async function reachable(adminUrl: string): Promise<string | null> {
+	const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
 	try {
 		await client.connect();
 		await client.query("SELECT 1");
@@ -49,61 +63,33 @@ async function reachable(): Promise<string | null> {
 let schemaCounter = 0;
 
 /**
- * Every PostgreSQL test file holds this advisory lock shared while it runs; the server-restart
- * test takes it exclusively, so it never restarts the server under another file's feet.
+ * Creates this file's database (with `vector` and `fuzzystrmatch` in `public`) on the server of
+ * AGENTMEM_TEST_POSTGRES_URL, or returns null after registering a skipped (dev) or failing (CI)
+ * test saying why there is none.
  */
-const GATE = 1634168174;
-
-/** Takes the gate (retrying through a server restart); resolves to its release. */
-export async function holdGate(mode: "shared" | "exclusive"): Promise<() => Promise<void>> {
-	const deadline = Date.now() + 600_000;
-	for (;;) {
-		const client = new pg.Client({ connectionString: ADMIN_URL });
-		client.on("error", () => undefined); // a restart ends the session, and with it the lock
-		try {
-			await client.connect();
-			await client.query(
-				mode === "shared" ? "SELECT pg_advisory_lock_shared($1)" : "SELECT pg_advisory_lock($1)",
-				[GATE],
-			);
-			return () => client.end().catch(() => undefined);
-		} catch (err) {
-			await client.end().catch(() => undefined);
-			if (Date.now() > deadline) throw err;
-			await new Promise((r) => setTimeout(r, 500));
-		}
-	}
-}
-
-/**
- * Creates this file's database (with `vector` and `fuzzystrmatch` in `public`), or returns null
- * after registering a skipped (dev) or failing (CI) test saying PostgreSQL is unreachable.
- */
-export async function setupTestDatabase(
-	label: string,
-	gate: "shared" | "exclusive" = "shared",
-): Promise<TestDatabase | null> {
-	const problem = await reachable();
-	if (problem) {
-		const notice = `PostgreSQL unreachable at ${ADMIN_URL} (${problem}); run scripts/provision-postgres.sh and export AGENTMEM_TEST_POSTGRES_URL`;
-		if (process.env.CI === "true") {
-			it(`${label}: PostgreSQL is reachable`, () => {
-				throw new Error(notice);
-			});
-		} else {
-			console.warn(`\n!!!!!!!! SKIPPING ${label}: ${notice} !!!!!!!!\n`);
-			it.skip(`${label}: needs PostgreSQL`, () => undefined);
-		}
+export async function setupTestDatabase(label: string): Promise<TestDatabase | null> {
+	const adminUrl = ADMIN_URL;
+	if (!adminUrl) {
+		skipOrFail(
+			label,
+			'needs PostgreSQL: AGENTMEM_TEST_POSTGRES_URL is not set (export AGENTMEM_TEST_POSTGRES_URL="$(bash scripts/provision-postgres.sh)")',
+		);
 		return null;
 	}
-	const releaseGate = await holdGate(gate);
-	afterAll(releaseGate);
+	const problem = await reachable(adminUrl);
+	if (problem) {
+		skipOrFail(
+			label,
+			`needs PostgreSQL: unreachable at ${shown(adminUrl)} (${problem}); run scripts/provision-postgres.sh`,
+		);
+		return null;
+	}
 	const name = `agentmem_t_${randomBytes(6).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: ADMIN_URL });
+	const admin = new pg.Client({ connectionString: adminUrl });
 	await admin.connect();
 	await admin.query(`CREATE DATABASE ${name}`);
 	await admin.end();
-	const url = urlFor(name);
+	const url = urlFor(adminUrl, name);
 	const sqlPool = new pg.Pool({ connectionString: url, max: 2 });
 	sqlPool.on("error", () => undefined);
 	await sqlPool.query(
@@ -111,7 +97,7 @@ export async function setupTestDatabase(
 	);
 	afterAll(async () => {
 		await sqlPool.end();
-		const c = new pg.Client({ connectionString: ADMIN_URL });
+		const c = new pg.Client({ connectionString: adminUrl });
 		await c.connect();
 		await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 		await c.end();
