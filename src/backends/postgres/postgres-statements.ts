@@ -100,16 +100,13 @@ export const postgresStatements: Statements = {
 		AND ($1::text IS NULL OR type = $1::text) ORDER BY created_at, id ${limit(2)}`,
 	memoryEmbeddingUpdate: "UPDATE memories SET embedding = $2::vector WHERE id = $1::uuid",
 	// char_length counts code points, as the shared JavaScript side does.
-	cachedEmbeddingCandidates: `SELECT t.id, CASE WHEN char_length(t.text) <= $7::integer THEN t.text END AS text,
-		t.embedding FROM (
-		SELECT id, content -> $2::text AS value, content ->> $2::text AS text, vector_send(embedding) AS embedding
+	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
+		SELECT content -> $2::text AS value, content ->> $2::text AS text, vector_send(embedding) AS embedding
 		FROM memories WHERE type = $1::text AND embedding IS NOT NULL) t
 		WHERE jsonb_typeof(t.value) = 'string' AND char_length(t.text) BETWEEN $3::integer AND $4::integer
 		AND CASE WHEN char_length(t.text) <= 255 AND char_length($5::text) <= 255
 			THEN levenshtein_less_equal(t.text, $5::text, $6::integer) <= $6::integer
 			ELSE true END`,
-	cachedEmbeddingText: `SELECT content ->> $2::text AS text FROM memories
-		WHERE id = $1::uuid AND jsonb_typeof(content -> $2::text) = 'string'`,
 	memoryScanCandidates: SCAN_CANDIDATES,
 	// PostgreSQL plans each unnamed statement with its values, so one form serves both.
 	memoryScanCandidatesInRoom: SCAN_CANDIDATES,

@@ -76,12 +76,10 @@ export const sqliteStatements: Statements = {
 	memoriesMissingEmbedding: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE embedding IS NULL
 		AND (?1 IS NULL OR type = ?1) ORDER BY created_at, id ${limit(2)}`,
 	memoryEmbeddingUpdate: "UPDATE memories SET embedding = ?2 WHERE id = ?1",
-	cachedEmbeddingCandidates: `SELECT t.id, CASE WHEN length(t.text) <= ?7 THEN t.text END AS text, t.embedding
-		FROM (SELECT id, json_extract(content, '$.' || ?2) AS text, embedding FROM memories
+	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
+		SELECT json_extract(content, '$.' || ?2) AS text, embedding FROM memories
 		WHERE type = ?1 AND embedding IS NOT NULL) t
 		WHERE typeof(t.text) = 'text' AND length(t.text) BETWEEN ?3 AND ?4 AND ?5 IS NOT NULL AND ?6 >= 0`,
-	cachedEmbeddingText: `SELECT t.text FROM (SELECT json_extract(content, '$.' || ?2) AS text FROM memories
-		WHERE id = ?1) t WHERE typeof(t.text) = 'text'`,
 	memoryScanCandidates: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND embedding IS NOT NULL
 		AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)`,
 	memoryScanCandidatesInRoom: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND room_id = ?2

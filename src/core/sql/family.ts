@@ -87,17 +87,12 @@ export interface Statements {
 	/** (id, embedding) */
 	memoryEmbeddingUpdate: string;
 	/**
-	 * (type, jsonKey, minLength, maxLength, input, threshold, inlineLength) → id, text, embedding of
-	 * memories with an embedding whose text (a JSON string) has a length in range, counted in code
-	 * points; `text` is null when longer than inlineLength, to be read alone by `cachedEmbeddingText`
-	 * (one statement holding megabytes would block the thread on the embedded engines). A family may
-	 * prefilter with the engine's own bounded Levenshtein (PostgreSQL's fuzzystrmatch, only up to its
-	 * 255-character limit); the final distance is always computed in JavaScript, so every backend
-	 * returns the same rows.
+	 * (type, jsonKey, minLength, maxLength, input, threshold) → text, embedding of memories with an
+	 * embedding whose text length is in range. A family may prefilter with the engine's own bounded
+	 * Levenshtein (PostgreSQL's fuzzystrmatch, only up to its 255-character limit); the final distance
+	 * is always computed in JavaScript, so every backend returns the same rows.
 	 */
 	cachedEmbeddingCandidates: string;
-	/** (id, jsonKey) → text: one candidate's text, when it is still a JSON string */
-	cachedEmbeddingText: string;
 	/**
 	 * (type, roomId?, agentId?, uniqueOnly) memories with an embedding: the exact scan's input.
 	 * `InRoom` (roomId required) is the same filter written so the (type, room_id) index serves it:

@@ -17,8 +17,6 @@ import {
 	checkStoredEmbedding,
 	jsonObjectText,
 	jsonText,
-	optionalUuid,
-	uuid,
 } from "../validation.js";
 
 export function newId(): UUID {
@@ -49,10 +47,10 @@ export function prepareMemory(
 	}
 	assertTableName(tableName);
 	if (unique !== undefined) assertBoolean(unique, "unique");
-	const id = optionalUuid(memory.id, `${field}.id`);
-	const roomId = uuid(memory.roomId, `${field}.roomId`);
-	const agentId = uuid(memory.agentId, `${field}.agentId`);
-	const userId = uuid(memory.userId, `${field}.userId`);
+	assertOptionalUuid(memory.id, `${field}.id`);
+	assertUuid(memory.roomId, `${field}.roomId`);
+	assertUuid(memory.agentId, `${field}.agentId`);
+	assertUuid(memory.userId, `${field}.userId`);
 	assertOptionalTimestamp(memory.createdAt, `${field}.createdAt`);
 	const contentJson = jsonObjectText(memory.content, `${field}.content`);
 	if (memory.content.text !== undefined) {
@@ -61,11 +59,11 @@ export function prepareMemory(
 	const embedding = checkStoredEmbedding(memory.embedding, dimension, `${field}.embedding`);
 	const vector = embedding.kind === "vector" ? embedding.vector : null;
 	return {
-		id: id ?? newId(),
+		id: memory.id ?? newId(),
 		tableName,
-		roomId,
-		agentId,
-		userId,
+		roomId: memory.roomId,
+		agentId: memory.agentId,
+		userId: memory.userId,
 		contentJson,
 		vector,
 		createdAt: memory.createdAt ?? Date.now(),
@@ -76,9 +74,10 @@ export function prepareMemory(
 export function prepareGoal(goal: Goal, requireId: boolean) {
 	if (goal === null || typeof goal !== "object")
 		throw new ValidationError("goal", "expected a goal object");
-	const id = requireId ? uuid(goal.id, "goal.id") : optionalUuid(goal.id, "goal.id");
-	const roomId = uuid(goal.roomId, "goal.roomId");
-	const userId = optionalUuid(goal.userId, "goal.userId");
+	if (requireId) assertUuid(goal.id, "goal.id");
+	else assertOptionalUuid(goal.id, "goal.id");
+	assertUuid(goal.roomId, "goal.roomId");
+	assertOptionalUuid(goal.userId, "goal.userId");
 	assertString(goal.name, "goal.name", { allowEmpty: true });
 	assertGoalStatus(goal.status, "goal.status");
 	if (!Array.isArray(goal.objectives)) {
@@ -92,9 +91,7 @@ export function prepareGoal(goal: Goal, requireId: boolean) {
 		assertBoolean(o.completed, `goal.objectives[${i}].completed`);
 	});
 	return {
-		id: id ?? newId(),
-		roomId,
-		userId,
+		id: goal.id ?? newId(),
 		objectivesJson: jsonText(goal.objectives, "goal.objectives"),
 	};
 }
