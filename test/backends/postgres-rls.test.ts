@@ -95,8 +95,10 @@ if (db) {
 			expect(found.map((m) => m.id)).toEqual([MEM_A]);
 			expect(await asA.getRoom(ROOM_A)).toBe(ROOM_A);
 			expect(await asA.getRoomsForParticipant(A)).toEqual([ROOM_A]);
-			// A sees their own participant rows only (no policy may read participants recursively).
-			expect(await asA.getParticipantsForRoom(ROOM_A)).toEqual([A]);
+			// A sees who shares their room (through the agentmem_room_members view), and their accounts.
+			expect([...(await asA.getParticipantsForRoom(ROOM_A))].sort()).toEqual([A, AGENT].sort());
+			expect((await asA.getAccountById(AGENT))?.name).toBe("agent");
+			expect(await asA.getAccountById(B)).toBeNull();
 		});
 
 		it("lets A write in their own room and to their own rows", async () => {
@@ -220,9 +222,9 @@ if (db) {
 			expect(await view.getMemories({ roomId: ROOM_B, tableName: "messages" })).toEqual([]);
 		});
 
-		it("lets anon read accounts and nothing else", async () => {
+		it("lets anon read nothing, accounts included", async () => {
 			const anon = owner.asUser({ role: "anon" });
-			expect((await anon.getAccountById(B))?.name).toBe("bob");
+			await expect(anon.getAccountById(B)).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
 			await expect(
 				anon.getMemories({ roomId: ROOM_A, tableName: "messages" }),
 			).rejects.toMatchObject({ code: "PERMISSION_DENIED" });
@@ -270,14 +272,28 @@ if (db) {
 			const granted = privileges.map((g) => `${g.role} ${g.privilege} ${g.table}`);
 			const dml = (role: string, table: string) =>
 				["DELETE", "INSERT", "SELECT", "UPDATE"].map((p) => `${role} ${p} ${table}`);
+			// anon: nothing. authenticated: no INSERT into participants, UPDATE of user_state only.
 			expect(granted).toEqual([
-				"anon SELECT accounts",
 				...["accounts", "agentmem_meta", "memories", "participants"].flatMap((t) =>
-					t === "agentmem_meta" ? ["authenticated SELECT agentmem_meta"] : dml("authenticated", t),
+					t === "agentmem_meta"
+						? ["authenticated SELECT agentmem_meta"]
+						: t === "participants"
+							? ["authenticated DELETE participants", "authenticated SELECT participants"]
+							: dml("authenticated", t),
 				),
 				...["accounts", "agentmem_meta", "memories", "participants"].flatMap((t) =>
 					t === "agentmem_meta" ? ["service_role SELECT agentmem_meta"] : dml("service_role", t),
 				),
+			]);
+			const columns = await db.sql<{ col: string; ok: boolean }>(
+				`SELECT c AS col, has_column_privilege('authenticated', format('%I.participants', $1::text), c, 'UPDATE') AS ok
+				 FROM unnest(ARRAY['user_state', 'room_id', 'user_id']) AS c`,
+				[SCHEMA],
+			);
+			expect(columns).toEqual([
+				{ col: "user_state", ok: true },
+				{ col: "room_id", ok: false },
+				{ col: "user_id", ok: false },
 			]);
 			// Reopening (another process, same schema) applies nothing twice.
 			const again = owner.asUser({ sub: B });

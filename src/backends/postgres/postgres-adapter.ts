@@ -25,7 +25,7 @@ import {
 	vectorIndexKind,
 } from "./postgres-vector.js";
 import { type RequestClaims, requestPrelude } from "./rls/as-user.js";
-import { rowLevelSecurityMigration } from "./rls/rls-migration.js";
+import { rowLevelSecurityMigrations } from "./rls/rls-migration.js";
 
 /** The seed's pool defaults; every one can be overridden through `poolConfig`. */
 export const POOL_DEFAULTS = { max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2_000 };
@@ -166,7 +166,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 				encodeQuery: toPgVectorBinary,
 			}),
 			capabilities,
-			extraMigrations: o.rowLevelSecurity ? [rowLevelSecurityMigration] : [],
+			extraMigrations: o.rowLevelSecurity ? rowLevelSecurityMigrations : [],
 			memoryEvents: new NotifiedMemoryEvents(
 				new PgChannelListener({
 					config: listenerConfig(o.listenConnection, driver.pool),

@@ -1,15 +1,18 @@
 /**
- * Supabase-compatible row-level security, applied as migration 100 when the adapter is created with
- * `rowLevelSecurity: true` (family migrations keep 1..99). Roles and `auth.uid()` are created only
+ * Supabase-compatible row-level security, applied as migrations 100 and up when the adapter is
+ * created with `rowLevelSecurity: true` (family migrations keep 1..99). Migration 100 (here, as first
+ * released) creates the roles, `auth.uid()`, the grants and the first policies; 101
+ * (rls-policies.ts) replaces those policies with the current ones. Roles and `auth.uid()` are created only
  * where absent, so on Supabase its own are used. The adapter's own connection (the tables' owner)
  * is not subject to these policies; `asUser` views switch to `anon` / `authenticated` /
  * `service_role` per transaction, as Supabase's API does.
  *
  * No policy reads its own table (PostgreSQL refuses recursive policies) and no function is
- * SECURITY DEFINER: a user sees their own participant rows, and room-scoped tables check
- * `participants` through that policy.
+ * SECURITY DEFINER. This file's SQL stays as released (databases record it as applied); change the
+ * policies in a new migration.
  */
 import type { Migration } from "../../../core/sql/family.js";
+import { scopedWritesMigration } from "./rls-policies.js";
 
 /** Tables readable and writable by the participants of their room. */
 const ROOM_TABLES = ["memories", "goals", "logs"];
@@ -113,3 +116,9 @@ export const rowLevelSecurityMigration: Migration = {
 	name: "row_level_security",
 	sql,
 };
+
+/** Every row-level security migration, in order (the adapter's `extraMigrations`). */
+export const rowLevelSecurityMigrations: readonly Migration[] = [
+	rowLevelSecurityMigration,
+	scopedWritesMigration,
+];
