@@ -2,6 +2,7 @@ import { expect, it } from "vitest";
 import type { DatabaseAdapter } from "../../src/core/adapter.js";
 import { NotFoundError, ValidationError } from "../../src/core/errors.js";
 import { NOT_FOUND, VALIDATION } from "./bad-input-cases.js";
+import { DATA_RULE_VALIDATION } from "./bad-input-data-cases.js";
 import { MEMORY_VALIDATION } from "./bad-input-memory-cases.js";
 import {
 	axis,
@@ -23,7 +24,7 @@ async function seeded(a: DatabaseAdapter): Promise<World> {
 }
 
 export function registerBadInputTests(ctx: ConformanceContext): void {
-	it.each([...VALIDATION, ...MEMORY_VALIDATION])(
+	it.each([...VALIDATION, ...MEMORY_VALIDATION, ...DATA_RULE_VALIDATION])(
 		"%s → ValidationError, nothing written",
 		async (_name, call) => {
 			const a = await ctx.makeAdapter({ embeddingDimension: DIM });

@@ -17,7 +17,12 @@ import {
 	describe as describeValue,
 	jsonObjectText,
 	jsonText,
+	MAX_COUNT,
 	MAX_JSON_BYTES,
+	MAX_JSON_DEPTH,
+	optionalUuid,
+	uuid,
+	uuidArray,
 } from "../../src/core/validation.js";
 
 /** The error `fn` throws (undefined when it does not). */
@@ -62,6 +67,17 @@ describe("ids and names", () => {
 		refused(() => assertUuidArray("123e4567-e89b-12d3-a456-426614174000", "ids"), "ids");
 	});
 
+	it("normalises ids to lower case", () => {
+		const upper = "123E4567-E89B-12D3-A456-426614174000";
+		expect(uuid(upper, "id")).toBe(upper.toLowerCase());
+		expect(optionalUuid(undefined, "id")).toBeUndefined();
+		expect(optionalUuid(null, "id")).toBeUndefined();
+		expect(optionalUuid(upper, "id")).toBe(upper.toLowerCase());
+		expect(uuidArray([upper], "ids")).toEqual([upper.toLowerCase()]);
+		refused(() => uuid("NOT-A-UUID", "id"), "id");
+		refused(() => optionalUuid("", "id"), "id");
+	});
+
 	it("accepts memory types and refuses SQL, empty and over-long names", () => {
 		for (const ok of [
 			"messages",
@@ -100,7 +116,8 @@ describe("scalars", () => {
 		assertCount(0, "count");
 		assertCount(10, "count", { max: 10 });
 		assertOptionalCount(undefined, "count");
-		for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "3", null])
+		assertCount(MAX_COUNT, "count");
+		for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "3", null, 2 ** 31, 2 ** 53])
 			refused(() => assertCount(bad, "count"));
 		refused(() => assertCount(0, "count", { min: 1 }));
 		refused(() => assertCount(11, "count", { max: 10 }));
@@ -142,17 +159,67 @@ describe("JSON", () => {
 	it("refuses values JSON would change silently, naming the path", () => {
 		refused(() => jsonText({ a: { b: Number.NaN } }, "content"), "content.a.b");
 		refused(() => jsonText({ a: [1, Number.POSITIVE_INFINITY] }, "content"), "content.a[1]");
-		refused(() => jsonText({ f: () => 1 }, "content"), "content.f");
-		refused(() => jsonText({ a: [undefined] }, "content"), "content.a[0]");
 		refused(() => jsonText({ big: 10n }, "content"), "content.big");
+		refused(() => jsonText({ m: new Map([["k", 1]]) }, "content"), "content.m");
+		refused(() => jsonText({ s: new Set([1]) }, "content"), "content.s");
+		refused(() => jsonText({ v: new Float32Array(2) }, "content"), "content.v");
+		refused(() => jsonText({ n: new Number(Number.NaN) }, "content"), "content.n");
 		const cyclic: Record<string, unknown> = {};
-		cyclic.self = cyclic;
-		refused(() => jsonText(cyclic, "content"));
+		cyclic.self = { back: cyclic };
+		refused(() => jsonText(cyclic, "content"), "content.self.back");
+		// An invalid Date's toJSON() is null, as JSON.stringify writes it.
+		expect(jsonText({ d: new Date(Number.NaN) }, "content")).toBe('{"d":null}');
 	});
 
-	it("refuses U+0000 in values and keys", () => {
+	it("drops what is not data exactly as JSON.stringify does", () => {
+		const f = () => 1;
+		class Plugin {
+			name = "p";
+			handler = f;
+			get computed() {
+				return 1;
+			}
+		}
+		const value = {
+			f,
+			s: Symbol("x"),
+			u: undefined,
+			[Symbol("k")]: 1,
+			// biome-ignore lint/suspicious/noSparseArray: holes become null.
+			arr: [f, undefined, Symbol("y"), , 3],
+			at: new Date(0),
+			plugin: new Plugin(),
+			boxed: [new String("s"), new Number(2), new Boolean(false)],
+			custom: { toJSON: (key: string) => `key=${key}` },
+		};
+		expect(jsonText(value, "content")).toBe(JSON.stringify(value));
+		// biome-ignore lint/suspicious/noSparseArray: a hole.
+		expect(jsonText([1, , 3], "objectives")).toBe("[1,null,3]");
+		expect(jsonObjectText({ toJSON: () => ({ a: 1 }) }, "details")).toBe('{"a":1}');
+	});
+
+	it("refuses U+0000 and lone surrogates in values and keys", () => {
 		refused(() => jsonText({ text: "a\u0000" }, "content"), "content.text");
 		refused(() => jsonText({ "k\u0000": 1 }, "content"));
+		refused(() => jsonText({ text: "a\uD800" }, "content"), "content.text");
+		refused(() => jsonText({ text: "\uDC00b" }, "content"), "content.text");
+		refused(() => jsonText({ list: ["ok", "\uDBFF\uDBFF\uDC00"] }, "content"), "content.list[1]");
+		refused(() => jsonText({ "\uD83D": 1 }, "content"));
+		expect(jsonText({ "😀": "😀 \uD83D\uDE00" }, "c")).toBe(
+			JSON.stringify({ "😀": "😀😀" }).replace("😀😀", "😀 😀"),
+		);
+		refused(() => assertString("x\uDFFF", "name"), "name");
+	});
+
+	it("refuses nesting past MAX_JSON_DEPTH, and accepts it up to the limit", () => {
+		let deep: unknown = 1;
+		for (let i = 0; i < MAX_JSON_DEPTH; i++) deep = [deep];
+		expect(jsonText(deep, "c")).toBe(JSON.stringify(deep));
+		refused(() => jsonText([deep], "c"));
+		let veryDeep: unknown = {};
+		for (let i = 0; i < 100_000; i++) veryDeep = { d: veryDeep };
+		refused(() => jsonText(veryDeep, "c"));
+		expect(MAX_JSON_DEPTH).toBeLessThan(1000); // SQLite JSON1 reads at most 1,000 levels
 	});
 
 	it("allows shared (non-cyclic) references", () => {
