@@ -8,6 +8,7 @@ import { registerAccountsTests } from "./accounts.js";
 import { registerBadInputTests } from "./bad-input.js";
 import { registerCacheTests } from "./cache.js";
 import { registerCascadesTests } from "./cascades.js";
+import { registerDataRulesTests } from "./data-rules.js";
 import { registerDedupTests } from "./dedup.js";
 import { registerDimensionsTests } from "./dimensions.js";
 import { registerEmbeddingCacheTests } from "./embedding-cache.js";
@@ -30,6 +31,7 @@ const TOPICS = {
 	accounts: registerAccountsTests,
 	"rooms-participants": registerRoomsParticipantsTests,
 	memories: registerMemoriesTests,
+	"data-rules": registerDataRulesTests,
 	"vector-search": registerVectorSearchTests,
 	"filtered-topk": registerFilteredTopKTests,
 	dimensions: registerDimensionsTests,

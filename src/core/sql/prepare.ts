@@ -13,10 +13,11 @@ import {
 	assertOptionalUuid,
 	assertString,
 	assertTableName,
-	assertUuid,
 	checkStoredEmbedding,
 	jsonObjectText,
 	jsonText,
+	optionalUuid,
+	uuid,
 } from "../validation.js";
 
 export function newId(): UUID {
@@ -47,10 +48,10 @@ export function prepareMemory(
 	}
 	assertTableName(tableName);
 	if (unique !== undefined) assertBoolean(unique, "unique");
-	assertOptionalUuid(memory.id, `${field}.id`);
-	assertUuid(memory.roomId, `${field}.roomId`);
-	assertUuid(memory.agentId, `${field}.agentId`);
-	assertUuid(memory.userId, `${field}.userId`);
+	const id = optionalUuid(memory.id, `${field}.id`);
+	const roomId = uuid(memory.roomId, `${field}.roomId`);
+	const agentId = uuid(memory.agentId, `${field}.agentId`);
+	const userId = uuid(memory.userId, `${field}.userId`);
 	assertOptionalTimestamp(memory.createdAt, `${field}.createdAt`);
 	const contentJson = jsonObjectText(memory.content, `${field}.content`);
 	if (memory.content.text !== undefined) {
@@ -59,11 +60,11 @@ export function prepareMemory(
 	const embedding = checkStoredEmbedding(memory.embedding, dimension, `${field}.embedding`);
 	const vector = embedding.kind === "vector" ? embedding.vector : null;
 	return {
-		id: memory.id ?? newId(),
+		id: id ?? newId(),
 		tableName,
-		roomId: memory.roomId,
-		agentId: memory.agentId,
-		userId: memory.userId,
+		roomId,
+		agentId,
+		userId,
 		contentJson,
 		vector,
 		createdAt: memory.createdAt ?? Date.now(),
@@ -74,10 +75,9 @@ export function prepareMemory(
 export function prepareGoal(goal: Goal, requireId: boolean) {
 	if (goal === null || typeof goal !== "object")
 		throw new ValidationError("goal", "expected a goal object");
-	if (requireId) assertUuid(goal.id, "goal.id");
-	else assertOptionalUuid(goal.id, "goal.id");
-	assertUuid(goal.roomId, "goal.roomId");
-	assertOptionalUuid(goal.userId, "goal.userId");
+	const id = requireId ? uuid(goal.id, "goal.id") : optionalUuid(goal.id, "goal.id");
+	const roomId = uuid(goal.roomId, "goal.roomId");
+	const userId = optionalUuid(goal.userId, "goal.userId");
 	assertString(goal.name, "goal.name", { allowEmpty: true });
 	assertGoalStatus(goal.status, "goal.status");
 	if (!Array.isArray(goal.objectives)) {
@@ -91,7 +91,9 @@ export function prepareGoal(goal: Goal, requireId: boolean) {
 		assertBoolean(o.completed, `goal.objectives[${i}].completed`);
 	});
 	return {
-		id: goal.id ?? newId(),
+		id: id ?? newId(),
+		roomId,
+		userId,
 		objectivesJson: jsonText(goal.objectives, "goal.objectives"),
 	};
 }
@@ -113,7 +115,7 @@ export function prepareKnowledge(item: KnowledgeItem, dimension: number): Prepar
 		throw new ValidationError("item", "expected a knowledge item");
 	}
 	const id = knowledgeId(item.id, "item.id");
-	assertUuid(item.agentId, "item.agentId");
+	const agentId = uuid(item.agentId, "item.agentId");
 	assertOptionalTimestamp(item.createdAt, "item.createdAt");
 	const contentJson = jsonObjectText(item.content, "item.content");
 	assertString(item.content.text, "item.content.text", { allowEmpty: true });
@@ -126,7 +128,7 @@ export function prepareKnowledge(item: KnowledgeItem, dimension: number): Prepar
 	const embedding = checkStoredEmbedding(item.embedding, dimension, "item.embedding");
 	return {
 		id,
-		agentId: item.agentId,
+		agentId,
 		contentJson,
 		vector: embedding.kind === "vector" ? embedding.vector : null,
 		isMain: metadata.isMain === true,

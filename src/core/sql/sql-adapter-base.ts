@@ -325,13 +325,15 @@ export abstract class SqlAdapterBase {
 		if (filter === null || typeof filter !== "object")
 			throw new ValidationError("filter", "expected an object");
 		if (filter.tableName !== undefined) v.assertTableName(filter.tableName, "filter.tableName");
-		v.assertOptionalUuid(filter.roomId, "filter.roomId");
+		const roomId = v.optionalUuid(filter.roomId, "filter.roomId");
 		if (typeof listener !== "function")
 			throw new ValidationError("listener", "expected a function");
+		// Stored room ids are lower case: so is the filter that is compared with them.
+		const checked: SubscribeFilter = roomId ? { ...filter, roomId } : { ...filter };
 		const source = this.ready().backend.memoryEvents;
 		if (source)
-			return source.subscribe({ ...filter }, listener, (id) => this.asAdapter().getMemoryById(id));
-		const entry = { filter: { ...filter }, listener };
+			return source.subscribe(checked, listener, (id) => this.asAdapter().getMemoryById(id));
+		const entry = { filter: checked, listener };
 		this.state.listeners.add(entry);
 		return async () => {
 			this.state.listeners.delete(entry);

@@ -205,9 +205,9 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 	async getMemories(params: GetMemoriesParams): Promise<Memory[]> {
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
-		v.assertUuid(params.roomId, "roomId");
+		const roomId = v.uuid(params.roomId, "roomId");
 		v.assertTableName(params.tableName);
-		v.assertOptionalUuid(params.agentId, "agentId");
+		const agentId = v.optionalUuid(params.agentId, "agentId");
 		v.assertOptionalCount(params.count, "count");
 		v.assertOptionalBoolean(params.unique, "unique");
 		v.assertOptionalTimestamp(params.start, "start");
@@ -216,8 +216,8 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 		const found = await this.op("getMemories", (s) =>
 			s.all(f.statements.memoriesByRoom, [
 				params.tableName,
-				params.roomId,
-				params.agentId ?? null,
+				roomId,
+				agentId ?? null,
 				f.encodeBool(params.unique === true),
 				params.start ?? null,
 				params.end ?? null,
@@ -227,16 +227,18 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 		return found.map((r) => rows.toMemory(r, f));
 	}
 
-	async getMemoryById(id: UUID): Promise<Memory | null> {
-		v.assertUuid(id, "id");
+	async getMemoryById(memoryId: UUID): Promise<Memory | null> {
+		// A missing id is "not found": ElizaOS looks a new memory up by its (absent) id first.
+		if (memoryId === undefined || memoryId === null) return null;
+		const id = v.uuid(memoryId, "id");
 		const found = await this.op("getMemoryById", (s) =>
 			s.all(this.family.statements.memoryById, [id]),
 		);
 		return found[0] ? rows.toMemory(found[0], this.family) : null;
 	}
 
-	async getMemoriesByIds(ids: UUID[], tableName?: string): Promise<Memory[]> {
-		v.assertUuidArray(ids, "ids");
+	async getMemoriesByIds(memoryIds: UUID[], tableName?: string): Promise<Memory[]> {
+		const ids = v.uuidArray(memoryIds, "ids");
 		if (tableName !== undefined) v.assertTableName(tableName);
 		if (ids.length === 0) return [];
 		const found = await this.op("getMemoriesByIds", (s) =>
@@ -253,24 +255,24 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 	}): Promise<Memory[]> {
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
-		v.assertUuidArray(params.roomIds, "roomIds");
+		const roomIds = v.uuidArray(params.roomIds, "roomIds");
 		v.assertTableName(params.tableName);
-		v.assertOptionalUuid(params.agentId, "agentId");
+		const agentId = v.optionalUuid(params.agentId, "agentId");
 		v.assertOptionalCount(params.limit, "limit");
-		if (params.roomIds.length === 0) return [];
+		if (roomIds.length === 0) return [];
 		const found = await this.op("getMemoriesByRoomIds", (s) =>
 			s.all(this.family.statements.memoriesByRoomIds, [
 				params.tableName,
-				JSON.stringify(params.roomIds),
-				params.agentId ?? null,
+				JSON.stringify(roomIds),
+				agentId ?? null,
 				params.limit ?? null,
 			]),
 		);
 		return found.map((r) => rows.toMemory(r, this.family));
 	}
 
-	async countMemories(roomId: UUID, unique = true, tableName?: string): Promise<number> {
-		v.assertUuid(roomId, "roomId");
+	async countMemories(roomIdIn: UUID, unique = true, tableName?: string): Promise<number> {
+		const roomId = v.uuid(roomIdIn, "roomId");
 		v.assertBoolean(unique, "unique");
 		if (tableName !== undefined && tableName !== "") v.assertTableName(tableName);
 		const found = await this.op("countMemories", (s) =>
@@ -284,15 +286,15 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 	}
 
 	async removeMemory(memoryId: UUID, tableName: string): Promise<void> {
-		v.assertUuid(memoryId, "memoryId");
+		const id = v.uuid(memoryId, "memoryId");
 		v.assertTableName(tableName);
 		await this.op("removeMemory", (s) =>
-			s.run(this.family.statements.memoryDelete, [memoryId, tableName]),
+			s.run(this.family.statements.memoryDelete, [id, tableName]),
 		);
 	}
 
-	async removeAllMemories(roomId: UUID, tableName: string): Promise<void> {
-		v.assertUuid(roomId, "roomId");
+	async removeAllMemories(roomIdIn: UUID, tableName: string): Promise<void> {
+		const roomId = v.uuid(roomIdIn, "roomId");
 		v.assertTableName(tableName);
 		await this.op("removeAllMemories", (s) =>
 			s.run(this.family.statements.memoriesDeleteByRoom, [roomId, tableName]),
@@ -308,8 +310,8 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 			throw new ValidationError("params", "expected an object");
 		const query = v.checkQueryEmbedding(embedding, settings.embeddingDimension);
 		v.assertTableName(params.tableName);
-		v.assertOptionalUuid(params.roomId, "roomId");
-		v.assertOptionalUuid(params.agentId, "agentId");
+		const roomId = v.optionalUuid(params.roomId, "roomId");
+		const agentId = v.optionalUuid(params.agentId, "agentId");
 		v.assertOptionalCount(params.count, "count");
 		v.assertOptionalBoolean(params.unique, "unique");
 		if (params.match_threshold !== undefined && params.match_threshold !== null) {
@@ -320,8 +322,8 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 		const found = await this.op("searchMemoriesByEmbedding", (s, b) =>
 			b.vector.searchMemories(s, query, {
 				tableName: params.tableName,
-				roomId: params.roomId,
-				agentId: params.agentId,
+				roomId,
+				agentId,
 				uniqueOnly: params.unique === true,
 				count,
 				threshold: params.match_threshold ?? undefined,
@@ -408,9 +410,9 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 		return found.map((r) => rows.toMemory(r, this.family));
 	}
 
-	async updateMemoryEmbedding(id: UUID, embedding: EmbeddingInput): Promise<void> {
+	async updateMemoryEmbedding(memoryId: UUID, embedding: EmbeddingInput): Promise<void> {
 		const { settings } = this.ready();
-		v.assertUuid(id, "id");
+		const id = v.uuid(memoryId, "id");
 		const checked = v.checkStoredEmbedding(embedding, settings.embeddingDimension, "embedding");
 		const value = checked.kind === "vector" ? this.family.encodeEmbedding(checked.vector) : null;
 		const changed = await this.op("updateMemoryEmbedding", (s) =>

@@ -21,9 +21,10 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	// ---- accounts ----
 
 	async getAccountById(userId: UUID): Promise<Account | null> {
-		v.assertUuid(userId, "userId");
+		if (userId === undefined || userId === null) return null; // a missing id is "not found"
+		const id = v.uuid(userId, "userId");
 		const found = await this.op("getAccountById", (s) =>
-			s.all(this.family.statements.accountGet, [userId]),
+			s.all(this.family.statements.accountGet, [id]),
 		);
 		return found[0] ? rows.toAccount(found[0]) : null;
 	}
@@ -31,7 +32,7 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	async createAccount(account: Account): Promise<boolean> {
 		if (account === null || typeof account !== "object")
 			throw new ValidationError("account", "expected an account object");
-		v.assertUuid(account.id, "account.id");
+		const id = v.uuid(account.id, "account.id");
 		v.assertString(account.name, "account.name", { allowEmpty: true });
 		v.assertString(account.username, "account.username", { allowEmpty: true });
 		v.assertOptionalString(account.email, "account.email");
@@ -39,7 +40,7 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 		const details = v.jsonObjectText(account.details ?? {}, "account.details");
 		const changed = await this.op("createAccount", (s) =>
 			s.run(this.family.statements.accountInsert, [
-				account.id,
+				id,
 				account.name,
 				account.username,
 				account.email ?? null,
@@ -54,31 +55,30 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	// ---- rooms and participants ----
 
 	async getRoom(roomId: UUID): Promise<UUID | null> {
-		v.assertUuid(roomId, "roomId");
-		const found = await this.op("getRoom", (s) => s.all(this.family.statements.roomGet, [roomId]));
+		if (roomId === undefined || roomId === null) return null; // a missing id is "not found"
+		const id = v.uuid(roomId, "roomId");
+		const found = await this.op("getRoom", (s) => s.all(this.family.statements.roomGet, [id]));
 		return found[0] ? (found[0].id as UUID) : null;
 	}
 
 	async createRoom(roomId?: UUID): Promise<UUID> {
-		v.assertOptionalUuid(roomId, "roomId");
-		const id = roomId ?? newId();
+		const id = v.optionalUuid(roomId, "roomId") ?? newId();
 		await this.op("createRoom", (s) => s.run(this.family.statements.roomInsert, [id, Date.now()]));
 		return id;
 	}
 
 	async removeRoom(roomId: UUID): Promise<void> {
-		v.assertUuid(roomId, "roomId");
-		await this.op("removeRoom", (s) => s.run(this.family.statements.roomDelete, [roomId]));
+		const id = v.uuid(roomId, "roomId");
+		await this.op("removeRoom", (s) => s.run(this.family.statements.roomDelete, [id]));
 	}
 
 	async getRoomsForParticipant(userId: UUID): Promise<UUID[]> {
-		v.assertUuid(userId, "userId");
-		return this.roomsFor([userId]);
+		return this.roomsFor([v.uuid(userId, "userId")]);
 	}
 
 	async getRoomsForParticipants(userIds: UUID[]): Promise<UUID[]> {
-		v.assertUuidArray(userIds, "userIds");
-		return userIds.length === 0 ? [] : this.roomsFor(userIds);
+		const ids = v.uuidArray(userIds, "userIds");
+		return ids.length === 0 ? [] : this.roomsFor(ids);
 	}
 
 	private async roomsFor(userIds: UUID[]): Promise<UUID[]> {
@@ -88,9 +88,9 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 		return found.map((r) => r.room_id as UUID);
 	}
 
-	async addParticipant(userId: UUID, roomId: UUID): Promise<boolean> {
-		v.assertUuid(userId, "userId");
-		v.assertUuid(roomId, "roomId");
+	async addParticipant(userIdIn: UUID, roomIdIn: UUID): Promise<boolean> {
+		const userId = v.uuid(userIdIn, "userId");
+		const roomId = v.uuid(roomIdIn, "roomId");
 		const refs = [
 			{ field: "userId", table: "accounts" as const, id: userId },
 			{ field: "roomId", table: "rooms" as const, id: roomId },
@@ -101,34 +101,34 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 		return true;
 	}
 
-	async removeParticipant(userId: UUID, roomId: UUID): Promise<boolean> {
-		v.assertUuid(userId, "userId");
-		v.assertUuid(roomId, "roomId");
+	async removeParticipant(userIdIn: UUID, roomIdIn: UUID): Promise<boolean> {
+		const userId = v.uuid(userIdIn, "userId");
+		const roomId = v.uuid(roomIdIn, "roomId");
 		const changed = await this.op("removeParticipant", (s) =>
 			s.run(this.family.statements.participantDelete, [userId, roomId]),
 		);
 		return changed > 0;
 	}
 
-	async getParticipantsForAccount(userId: UUID): Promise<Participant[]> {
-		v.assertUuid(userId, "userId");
+	async getParticipantsForAccount(userIdIn: UUID): Promise<Participant[]> {
+		const userId = v.uuid(userIdIn, "userId");
 		const found = await this.op("getParticipantsForAccount", (s) =>
 			s.all(this.family.statements.participantsForAccount, [userId]),
 		);
 		return found.map(rows.toParticipant);
 	}
 
-	async getParticipantsForRoom(roomId: UUID): Promise<UUID[]> {
-		v.assertUuid(roomId, "roomId");
+	async getParticipantsForRoom(roomIdIn: UUID): Promise<UUID[]> {
+		const roomId = v.uuid(roomIdIn, "roomId");
 		const found = await this.op("getParticipantsForRoom", (s) =>
 			s.all(this.family.statements.participantsForRoom, [roomId]),
 		);
 		return found.map((r) => r.user_id as UUID);
 	}
 
-	async getParticipantUserState(roomId: UUID, userId: UUID): Promise<ParticipantUserState> {
-		v.assertUuid(roomId, "roomId");
-		v.assertUuid(userId, "userId");
+	async getParticipantUserState(roomIdIn: UUID, userIdIn: UUID): Promise<ParticipantUserState> {
+		const roomId = v.uuid(roomIdIn, "roomId");
+		const userId = v.uuid(userIdIn, "userId");
 		const found = await this.op("getParticipantUserState", (s) =>
 			s.all(this.family.statements.participantStateGet, [roomId, userId]),
 		);
@@ -136,12 +136,12 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	}
 
 	async setParticipantUserState(
-		roomId: UUID,
-		userId: UUID,
+		roomIdIn: UUID,
+		userIdIn: UUID,
 		state: ParticipantUserState,
 	): Promise<void> {
-		v.assertUuid(roomId, "roomId");
-		v.assertUuid(userId, "userId");
+		const roomId = v.uuid(roomIdIn, "roomId");
+		const userId = v.uuid(userIdIn, "userId");
 		v.assertUserState(state, "state");
 		const changed = await this.op("setParticipantUserState", (s) =>
 			s.run(this.family.statements.participantStateSet, [roomId, userId, state]),
@@ -154,9 +154,9 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	}
 
 	async getActorDetails(params: { roomId: UUID }): Promise<Actor[]> {
-		v.assertUuid(params?.roomId, "roomId");
+		const roomId = v.uuid(params?.roomId, "roomId");
 		const found = await this.op("getActorDetails", (s) =>
-			s.all(this.family.statements.actorDetails, [params.roomId]),
+			s.all(this.family.statements.actorDetails, [roomId]),
 		);
 		return found.map(rows.toActor);
 	}
@@ -171,14 +171,14 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	}): Promise<Goal[]> {
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
-		v.assertUuid(params.roomId, "roomId");
-		v.assertOptionalUuid(params.userId, "userId");
+		const roomId = v.uuid(params.roomId, "roomId");
+		const userId = v.optionalUuid(params.userId, "userId");
 		v.assertOptionalBoolean(params.onlyInProgress, "onlyInProgress");
 		v.assertOptionalCount(params.count, "count");
 		const found = await this.op("getGoals", (s) =>
 			s.all(this.family.statements.goalsByRoom, [
-				params.roomId,
-				params.userId ?? null,
+				roomId,
+				userId ?? null,
 				this.family.encodeBool(params.onlyInProgress === true),
 				params.count ?? null,
 			]),
@@ -187,16 +187,16 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	}
 
 	async createGoal(goal: Goal): Promise<void> {
-		const { id, objectivesJson } = prepareGoal(goal, false);
+		const { id, roomId, userId, objectivesJson } = prepareGoal(goal, false);
 		const refs: { field: string; table: "accounts" | "rooms"; id: string }[] = [
-			{ field: "roomId", table: "rooms", id: goal.roomId },
+			{ field: "roomId", table: "rooms", id: roomId },
 		];
-		if (goal.userId) refs.push({ field: "userId", table: "accounts" as const, id: goal.userId });
+		if (userId) refs.push({ field: "userId", table: "accounts" as const, id: userId });
 		await this.write("createGoal", refs, (s) =>
 			s.run(this.family.statements.goalInsert, [
 				id,
-				goal.roomId,
-				goal.userId ?? null,
+				roomId,
+				userId ?? null,
 				goal.name,
 				goal.status,
 				objectivesJson,
@@ -206,50 +206,47 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	}
 
 	async updateGoal(goal: Goal): Promise<void> {
-		const { objectivesJson } = prepareGoal(goal, true);
+		const { id, objectivesJson } = prepareGoal(goal, true);
 		const changed = await this.op("updateGoal", (s) =>
-			s.run(this.family.statements.goalUpdate, [goal.id, goal.name, goal.status, objectivesJson]),
+			s.run(this.family.statements.goalUpdate, [id, goal.name, goal.status, objectivesJson]),
 		);
-		if (changed === 0) throw new NotFoundError(`updateGoal: goal ${goal.id} does not exist`);
+		if (changed === 0) throw new NotFoundError(`updateGoal: goal ${id} does not exist`);
 	}
 
 	async updateGoalStatus(params: { goalId: UUID; status: GoalStatus }): Promise<void> {
-		v.assertUuid(params?.goalId, "goalId");
+		const goalId = v.uuid(params?.goalId, "goalId");
 		v.assertGoalStatus(params.status, "status");
 		const changed = await this.op("updateGoalStatus", (s) =>
-			s.run(this.family.statements.goalStatusUpdate, [params.goalId, params.status]),
+			s.run(this.family.statements.goalStatusUpdate, [goalId, params.status]),
 		);
-		if (changed === 0)
-			throw new NotFoundError(`updateGoalStatus: goal ${params.goalId} does not exist`);
+		if (changed === 0) throw new NotFoundError(`updateGoalStatus: goal ${goalId} does not exist`);
 	}
 
 	async removeGoal(goalId: UUID): Promise<void> {
-		v.assertUuid(goalId, "goalId");
-		await this.op("removeGoal", (s) => s.run(this.family.statements.goalDelete, [goalId]));
+		const id = v.uuid(goalId, "goalId");
+		await this.op("removeGoal", (s) => s.run(this.family.statements.goalDelete, [id]));
 	}
 
 	async removeAllGoals(roomId: UUID): Promise<void> {
-		v.assertUuid(roomId, "roomId");
-		await this.op("removeAllGoals", (s) =>
-			s.run(this.family.statements.goalsDeleteByRoom, [roomId]),
-		);
+		const id = v.uuid(roomId, "roomId");
+		await this.op("removeAllGoals", (s) => s.run(this.family.statements.goalsDeleteByRoom, [id]));
 	}
 
 	// ---- relationships ----
 
 	async createRelationship(params: { userA: UUID; userB: UUID }): Promise<boolean> {
-		v.assertUuid(params?.userA, "userA");
-		v.assertUuid(params.userB, "userB");
+		const userA = v.uuid(params?.userA, "userA");
+		const userB = v.uuid(params.userB, "userB");
 		const refs = [
-			{ field: "userA", table: "accounts" as const, id: params.userA },
-			{ field: "userB", table: "accounts" as const, id: params.userB },
+			{ field: "userA", table: "accounts" as const, id: userA },
+			{ field: "userB", table: "accounts" as const, id: userB },
 		];
 		await this.write("createRelationship", refs, (s) =>
 			s.run(this.family.statements.relationshipInsert, [
 				newId(),
-				params.userA,
-				params.userB,
-				params.userA,
+				userA,
+				userB,
+				userA,
 				"FRIENDS",
 				Date.now(),
 			]),
@@ -258,18 +255,18 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 	}
 
 	async getRelationship(params: { userA: UUID; userB: UUID }): Promise<Relationship | null> {
-		v.assertUuid(params?.userA, "userA");
-		v.assertUuid(params.userB, "userB");
+		const userA = v.uuid(params?.userA, "userA");
+		const userB = v.uuid(params.userB, "userB");
 		const found = await this.op("getRelationship", (s) =>
-			s.all(this.family.statements.relationshipGet, [params.userA, params.userB]),
+			s.all(this.family.statements.relationshipGet, [userA, userB]),
 		);
 		return found[0] ? rows.toRelationship(found[0]) : null;
 	}
 
 	async getRelationships(params: { userId: UUID }): Promise<Relationship[]> {
-		v.assertUuid(params?.userId, "userId");
+		const userId = v.uuid(params?.userId, "userId");
 		const found = await this.op("getRelationships", (s) =>
-			s.all(this.family.statements.relationshipsForUser, [params.userId]),
+			s.all(this.family.statements.relationshipsForUser, [userId]),
 		);
 		return found.map(rows.toRelationship);
 	}
@@ -280,58 +277,55 @@ export abstract class SqlSocialAdapter extends SqlAdapterBase {
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
 		const body = v.jsonObjectText(params.body, "body");
-		v.assertUuid(params.userId, "userId");
-		v.assertUuid(params.roomId, "roomId");
+		const userId = v.uuid(params.userId, "userId");
+		const roomId = v.uuid(params.roomId, "roomId");
 		v.assertString(params.type, "type");
 		const refs = [
-			{ field: "userId", table: "accounts" as const, id: params.userId },
-			{ field: "roomId", table: "rooms" as const, id: params.roomId },
+			{ field: "userId", table: "accounts" as const, id: userId },
+			{ field: "roomId", table: "rooms" as const, id: roomId },
 		];
 		await this.write("log", refs, (s) =>
 			s.run(this.family.statements.logInsert, [
 				newId(),
 				body,
-				params.userId,
-				params.roomId,
+				userId,
+				roomId,
 				params.type,
 				Date.now(),
 			]),
 		);
 	}
 
-	private cacheKey(params: CacheKey): void {
+	/** The agent (lower case) of a checked cache key. */
+	private cacheKey(params: CacheKey): UUID {
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
-		v.assertUuid(params.agentId, "agentId");
+		const agentId = v.uuid(params.agentId, "agentId");
 		v.assertString(params.key, "key");
+		return agentId;
 	}
 
 	async getCache(params: CacheKey): Promise<string | undefined> {
-		this.cacheKey(params);
+		const agentId = this.cacheKey(params);
 		const found = await this.op("getCache", (s) =>
-			s.all(this.family.statements.cacheGet, [params.agentId, params.key]),
+			s.all(this.family.statements.cacheGet, [agentId, params.key]),
 		);
 		return found[0] ? (found[0].value as string) : undefined;
 	}
 
 	async setCache(params: CacheKey & { value: string }): Promise<boolean> {
-		this.cacheKey(params);
+		const agentId = this.cacheKey(params);
 		v.assertString(params.value, "value", { allowEmpty: true });
 		await this.op("setCache", (s) =>
-			s.run(this.family.statements.cacheSet, [
-				params.agentId,
-				params.key,
-				params.value,
-				Date.now(),
-			]),
+			s.run(this.family.statements.cacheSet, [agentId, params.key, params.value, Date.now()]),
 		);
 		return true;
 	}
 
 	async deleteCache(params: CacheKey): Promise<boolean> {
-		this.cacheKey(params);
+		const agentId = this.cacheKey(params);
 		const changed = await this.op("deleteCache", (s) =>
-			s.run(this.family.statements.cacheDelete, [params.agentId, params.key]),
+			s.run(this.family.statements.cacheDelete, [agentId, params.key]),
 		);
 		return changed > 0;
 	}

@@ -35,7 +35,7 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 	async getKnowledge(params: GetKnowledgeParams): Promise<KnowledgeItem[]> {
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
-		v.assertUuid(params.agentId, "agentId");
+		const agentId = v.uuid(params.agentId, "agentId");
 		const id = params.id === undefined ? undefined : knowledgeId(params.id, "id");
 		v.assertOptionalCount(params.limit, "limit");
 		if (params.query !== undefined || params.conversationContext !== undefined) {
@@ -45,8 +45,8 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 		}
 		const found = await this.op("getKnowledge", (s) =>
 			id
-				? s.all(this.family.statements.knowledgeById, [id, params.agentId])
-				: s.all(this.family.statements.knowledgeForAgent, [params.agentId, params.limit ?? null]),
+				? s.all(this.family.statements.knowledgeById, [id, agentId])
+				: s.all(this.family.statements.knowledgeForAgent, [agentId, params.limit ?? null]),
 		);
 		return found.map((r) => rows.toKnowledge(r, this.family));
 	}
@@ -55,7 +55,7 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 		const { settings } = this.ready();
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
-		v.assertUuid(params.agentId, "agentId");
+		const agentId = v.uuid(params.agentId, "agentId");
 		const query = v.checkQueryEmbedding(params.embedding, settings.embeddingDimension);
 		v.assertSimilarity(params.match_threshold, "match_threshold");
 		v.assertCount(params.match_count, "match_count");
@@ -63,7 +63,7 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 		if (params.match_count === 0) return [];
 		const found = await this.op("searchKnowledge", (s, b) =>
 			b.vector.searchKnowledge(s, query, {
-				agentId: params.agentId,
+				agentId,
 				count: params.match_count,
 				threshold: params.match_threshold,
 			}),
@@ -108,8 +108,8 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 		);
 	}
 
-	async clearKnowledge(agentId: UUID, shared = false): Promise<void> {
-		v.assertUuid(agentId, "agentId");
+	async clearKnowledge(agentIdIn: UUID, shared = false): Promise<void> {
+		const agentId = v.uuid(agentIdIn, "agentId");
 		v.assertBoolean(shared, "shared");
 		await this.op("clearKnowledge", (s) =>
 			s.run(this.family.statements.knowledgeClear, [agentId, this.family.encodeBool(shared)]),
