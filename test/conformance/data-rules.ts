@@ -204,6 +204,43 @@ export function registerDataRulesTests(ctx: ConformanceContext): void {
 		expect(await a.getRoom(roomId)).toBeNull();
 	});
 
+	it("imports records with upper-case ids as lower-case ones", async () => {
+		const source = await ctx.makeAdapter();
+		const w = await makeWorld(source);
+		const m = memory(w, { embedding: axis(8, 1) });
+		await source.createMemory(m, "messages");
+		await source.createGoal({
+			roomId: w.roomId,
+			userId: w.userId,
+			name: "g",
+			status: "DONE",
+			objectives: [],
+		});
+		await source.log({ body: { a: 1 }, userId: w.userId, roomId: w.roomId, type: "t" });
+		await source.setCache({ agentId: w.agentId, key: "k", value: "v" });
+		const upper = (r: PortableRecord) => {
+			const out: Record<string, unknown> = { ...r };
+			for (const f of ["id", "userId", "roomId", "agentId", "userA", "userB"]) {
+				if (typeof out[f] === "string") out[f] = (out[f] as string).toUpperCase();
+			}
+			return out as unknown as PortableRecord;
+		};
+		const records: PortableRecord[] = [];
+		for await (const r of source.exportRecords()) records.push(upper(r));
+		const target = await ctx.makeAdapter();
+		await target.importRecords(records);
+		expect((await target.getAccountById(w.userId))?.id).toBe(w.userId);
+		expect(await target.getRoom(w.roomId)).toBe(w.roomId);
+		expect(await target.getParticipantsForRoom(w.roomId)).toHaveLength(2);
+		expect((await target.getMemoryById(m.id))?.roomId).toBe(w.roomId);
+		expect((await target.getGoals({ roomId: w.roomId }))[0]?.userId).toBe(w.userId);
+		expect(await target.getCache({ agentId: w.agentId, key: "k" })).toBe("v");
+		// Importing the lower-case export again replaces, never duplicates.
+		const before = await target.stats();
+		await target.importRecords(source.exportRecords());
+		expect(await target.stats()).toEqual(before);
+	});
+
 	it("treats a missing id on a lookup as not found", async () => {
 		const a = await ctx.makeAdapter();
 		const w = await makeWorld(a);

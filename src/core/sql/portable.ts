@@ -223,12 +223,13 @@ export type CheckedRecord =
  * `model`), writing nothing. Throws the same typed errors the write methods throw.
  */
 export function checkPortableRecord(
-	record: PortableRecord,
+	input: PortableRecord,
 	dimension: number,
 	model: string | null,
 ): CheckedRecord {
-	if (record === null || typeof record !== "object")
-		throw new ValidationError("record", `expected a record object, got ${v.describe(record)}`);
+	if (input === null || typeof input !== "object")
+		throw new ValidationError("record", `expected a record object, got ${v.describe(input)}`);
+	const record = withLowerCaseIds(input);
 	const kind = (record as { kind?: unknown }).kind;
 	if (!(PORTABLE_KINDS as readonly unknown[]).includes(kind)) {
 		throw new ValidationError(
@@ -321,6 +322,24 @@ export function checkPortableRecord(
 			return { kind: "memory", item, unique: record.unique };
 		}
 	}
+}
+
+/** The id fields of portable records: normalised to lower case, as every write path does. */
+const ID_FIELDS = ["id", "userId", "roomId", "agentId", "userA", "userB"] as const;
+
+/** A copy of `record` with its id fields lower-cased (validated afterwards, as given otherwise). */
+function withLowerCaseIds(record: PortableRecord): PortableRecord {
+	const fields = record as unknown as Record<string, unknown>;
+	if (
+		!ID_FIELDS.some((f) => typeof fields[f] === "string" && fields[f] !== fields[f].toLowerCase())
+	)
+		return record;
+	const copy: Record<string, unknown> = { ...fields };
+	for (const f of ID_FIELDS) {
+		const value = copy[f];
+		if (typeof value === "string") copy[f] = value.toLowerCase();
+	}
+	return copy as unknown as PortableRecord;
 }
 
 // ---- import ----
