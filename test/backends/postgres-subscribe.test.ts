@@ -166,6 +166,58 @@ if (db) {
 			await expect(a.subscribe({}, () => undefined)).rejects.toMatchObject({ code: "CONNECTION" });
 		});
 
+		it("filters on the memory as read, never on the NOTIFY payload: forged payloads are dropped", async () => {
+			const { a } = await pair();
+			const w = await makeWorld(a);
+			const secret = memory(w, { roomId: w.otherRoomId, text: "secret of the other room" });
+			await a.createMemory(secret, "messages");
+			const inRoom: MemoryEvent[] = [];
+			const facts: MemoryEvent[] = [];
+			const all: MemoryEvent[] = [];
+			await a.subscribe({ roomId: w.roomId }, (e) => inRoom.push(e));
+			await a.subscribe({ tableName: "facts" }, (e) => facts.push(e));
+			await a.subscribe({}, (e) => all.push(e));
+			// Any role that can connect may notify the channel; these name the secret memory with the
+			// subscriptions' room and table, and a memory that does not exist.
+			const forge = (payload: object) =>
+				db.sql("SELECT pg_notify('agentmem_memories', $1)", [JSON.stringify(payload)]);
+			await forge({ id: secret.id, room_id: w.roomId, type: "facts" });
+			await forge({ id: secret.id, room_id: w.roomId, type: "messages" });
+			await forge({ id: randomUUID(), room_id: w.roomId, type: "facts" });
+			await a.createMemory(memory(w, { text: "sentinel" }), "facts");
+			await waitFor(() => texts(inRoom).includes("sentinel"), 5000);
+			await waitFor(() => texts(facts).includes("sentinel"), 5000);
+			await waitFor(() => texts(all).includes("sentinel"), 5000);
+			expect(texts(inRoom)).toEqual(["sentinel"]);
+			expect(texts(facts)).toEqual(["sentinel"]);
+			// An unfiltered subscriber may see the re-announced memory, under its real table.
+			for (const e of all) {
+				if (e.memory.id === secret.id) expect(e.tableName).toBe("messages");
+			}
+		});
+
+		it("asUser(...).close() leaves the owner, its pool and other views open, and ends only the view's subscriptions", async () => {
+			const { a } = await pair({ rowLevelSecurity: true });
+			const w = await makeWorld(a);
+			const view = a.asUser({ sub: w.userId as UUID });
+			const other = a.asUser({ sub: w.otherUserId as UUID });
+			const viewEvents: MemoryEvent[] = [];
+			const ownerEvents: MemoryEvent[] = [];
+			await view.subscribe({}, (e) => viewEvents.push(e));
+			await a.subscribe({}, (e) => ownerEvents.push(e));
+			await view.close();
+			await view.close(); // idempotent
+			await a.createMemory(memory(w, { text: "after the view closed" }), "messages");
+			await waitFor(() => ownerEvents.length === 1, 5000);
+			await sleep(100);
+			expect(viewEvents).toEqual([]);
+			expect(a.pool.ended).toBe(false);
+			expect(await a.getMemories({ roomId: w.roomId, tableName: "messages" })).toHaveLength(1);
+			expect(await other.getRoomsForParticipant(w.otherUserId as UUID)).toEqual([]);
+			await expect(view.getRoom(w.roomId)).rejects.toMatchObject({ code: "CLOSED" });
+			await expect(view.subscribe({}, () => undefined)).rejects.toMatchObject({ code: "CLOSED" });
+		});
+
 		it("applies row-level security to an asUser subscriber", async () => {
 			const { a } = await pair({ rowLevelSecurity: true });
 			const w = await makeWorld(a);

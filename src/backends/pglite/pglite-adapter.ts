@@ -22,7 +22,11 @@ import type {
 } from "../../core/types.js";
 import { postgresConstraintOf, wrapPostgresError } from "../postgres/postgres-errors.js";
 import { postgresFamily } from "../postgres/postgres-family.js";
-import { MEMORY_CHANNEL, NotifiedMemoryEvents } from "../postgres/postgres-notify.js";
+import {
+	MEMORY_CHANNEL,
+	memoryLocator,
+	NotifiedMemoryEvents,
+} from "../postgres/postgres-notify.js";
 import { type AnalysedTable, StatisticsKeeper } from "../postgres/postgres-statistics.js";
 import {
 	createPostgresVectorSearch,
@@ -135,7 +139,10 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 			driver,
 			vector: createPostgresVectorSearch({ iterativeScan: hasIterativeScan(version) }),
 			capabilities,
-			memoryEvents: new NotifiedMemoryEvents(pgliteChannelListener(pg, driver, MEMORY_CHANNEL)),
+			memoryEvents: new NotifiedMemoryEvents(
+				pgliteChannelListener(pg, driver, MEMORY_CHANNEL),
+				memoryLocator(driver.session),
+			),
 			afterMigrate: async (settings) => {
 				// Above 4000 dimensions pgvector has no index: the search is an exact scan.
 				if (vectorIndexKind(settings.embeddingDimension) === "none") {

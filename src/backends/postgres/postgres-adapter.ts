@@ -5,17 +5,26 @@
  * never ended by the adapter).
  */
 import type { ClientConfig, Pool, PoolConfig } from "pg";
-import { ConfigurationError, VectorExtensionUnavailableError } from "../../core/errors.js";
+import {
+	ClosedError,
+	ConfigurationError,
+	VectorExtensionUnavailableError,
+} from "../../core/errors.js";
 import { type CircuitState, Resilience, type ResilienceOptions } from "../../core/resilience.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
-import type { AdapterCapabilities } from "../../core/types.js";
+import type {
+	AdapterCapabilities,
+	MemoryEvent,
+	SubscribeFilter,
+	Unsubscribe,
+} from "../../core/types.js";
 import { toPgVectorBinary } from "../../core/vector.js";
 import { PostgresPoolDriver } from "./postgres-driver.js";
 import { postgresFailureClass } from "./postgres-errors.js";
 import { postgresFamily } from "./postgres-family.js";
 import { listenerConfig, PgChannelListener } from "./postgres-listener.js";
-import { MEMORY_CHANNEL, NotifiedMemoryEvents } from "./postgres-notify.js";
+import { MEMORY_CHANNEL, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";
 import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
 import { type AnalysedTable, StatisticsKeeper } from "./postgres-statistics.js";
 import {
@@ -24,7 +33,7 @@ import {
 	PGVECTOR_VERSION_SQL,
 	vectorIndexKind,
 } from "./postgres-vector.js";
-import { type RequestClaims, requestPrelude } from "./rls/as-user.js";
+import { type RequestClaims, requestPrelude, UserViewResources } from "./rls/as-user.js";
 import { rowLevelSecurityMigrations } from "./rls/rls-migration.js";
 
 /** The seed's pool defaults; every one can be overridden through `poolConfig`. */
@@ -70,6 +79,8 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	#driver?: PostgresPoolDriver;
 	/** Not a #private field: transaction and asUser views are prototype children of the adapter. */
 	private statistics?: StatisticsKeeper;
+	/** What an asUser view owns (set on those views only; their transaction views inherit it). */
+	private readonly userView?: UserViewResources;
 	#server?: PostgresServerInfo;
 
 	constructor(options: PostgresAdapterOptions | string) {
@@ -122,7 +133,34 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 				"asUser needs row-level security: create the adapter with rowLevelSecurity: true",
 			);
 		}
-		return this.withPrelude(requestPrelude(claims));
+		const view = this.withPrelude(requestPrelude(claims));
+		Object.defineProperty(view, "userView", { value: new UserViewResources() });
+		return view;
+	}
+
+	/**
+	 * On an `asUser` view: ends the subscriptions made through the view and retires it (its calls
+	 * then throw ClosedError); the adapter, its pool and other views stay open. On the adapter:
+	 * closes everything.
+	 */
+	override async close(): Promise<void> {
+		if (this.userView && !this.scope) return this.userView.close();
+		return super.close();
+	}
+
+	override async subscribe(
+		filter: SubscribeFilter,
+		listener: (event: MemoryEvent) => void,
+	): Promise<Unsubscribe> {
+		const view = this.userView;
+		if (!view) return super.subscribe(filter, listener);
+		if (view.closed) throw new ClosedError("this asUser view is closed");
+		return view.track(await super.subscribe(filter, listener));
+	}
+
+	protected override ready(): ReturnType<SqlDatabaseAdapter["ready"]> {
+		if (this.userView?.closed) throw new ClosedError("this asUser view is closed");
+		return super.ready();
 	}
 
 	protected async open(): Promise<SqlBackend> {
@@ -173,6 +211,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 					channel: MEMORY_CHANNEL,
 					onError: o.onPoolError,
 				}),
+				memoryLocator(driver.session),
 			),
 			// Above 4000 dimensions pgvector has no index: the search is an exact scan.
 			afterMigrate: async (settings) => {

@@ -5,8 +5,15 @@
  * row-level security applies to what it receives. Notifications arrive in commit order and are
  * handled one at a time, so listeners see memories in commit order. Driver-independent: the pg
  * backend plugs in `PgChannelListener` (postgres-listener.ts); PGlite can plug in `pg.listen`.
+ *
+ * Any role that can connect may NOTIFY the channel (PostgreSQL has no privilege for it), so a
+ * payload is only a hint: it skips subscriptions cheaply, then the stored row's real type and room
+ * decide (a payload that does not match its row is dropped), and the memory delivered is the one
+ * the subscriber's own view reads. Likewise any role may LISTEN: the payloads reveal the id, type
+ * and room id of each new memory (never its content) to whoever can connect to the database.
  */
 import { ClosedError } from "../../core/errors.js";
+import type { SqlSession } from "../../core/sql/driver.js";
 import { newId } from "../../core/sql/prepare.js";
 import type { MemoryEventSource } from "../../core/sql/sql-adapter.js";
 import type { Memory, MemoryEvent, SubscribeFilter, Unsubscribe, UUID } from "../../core/types.js";
@@ -32,6 +39,20 @@ interface Subscription {
 	read: (id: UUID) => Promise<Memory | null>;
 }
 
+/** Where a memory really is: its stored type and room (read by the adapter's own connection). */
+export type MemoryLocator = (id: UUID) => Promise<{ type: string; roomId: UUID } | null>;
+
+/** A memory's stored type and room; the one statement a `MemoryLocator` runs. */
+export const LOCATE_MEMORY_SQL = "SELECT type, room_id FROM memories WHERE id = $1::uuid";
+
+/** A `MemoryLocator` on a session of the adapter's own (owner) connection. */
+export function memoryLocator(session: SqlSession): MemoryLocator {
+	return async (id) => {
+		const [row] = await session.all<{ type: string; room_id: string }>(LOCATE_MEMORY_SQL, [id]);
+		return row ? { type: row.type, roomId: row.room_id as UUID } : null;
+	};
+}
+
 /** How long subscribe waits for its start marker before starting anyway (connection trouble). */
 const MARKER_TIMEOUT_MS = 5000;
 
@@ -43,6 +64,7 @@ interface Announcement {
 
 export class NotifiedMemoryEvents implements MemoryEventSource {
 	readonly #channel: ChannelListener;
+	readonly #locate: MemoryLocator;
 	readonly #subscriptions = new Set<Subscription>();
 	#queue: Promise<void> = Promise.resolve();
 	#listening?: Promise<void>;
@@ -50,8 +72,9 @@ export class NotifiedMemoryEvents implements MemoryEventSource {
 	readonly #starting = new Map<string, () => void>();
 	#closed = false;
 
-	constructor(channel: ChannelListener) {
+	constructor(channel: ChannelListener, locate: MemoryLocator) {
 		this.#channel = channel;
+		this.#locate = locate;
 	}
 
 	async subscribe(
@@ -122,10 +145,23 @@ export class NotifiedMemoryEvents implements MemoryEventSource {
 		if (marker) this.#start(marker);
 		const note = parseAnnouncement(payload);
 		if (!note) return;
-		for (const sub of [...this.#subscriptions]) {
-			const { tableName, roomId } = sub.filter;
-			if (tableName !== undefined && tableName !== note.type) continue;
-			if (roomId !== undefined && roomId !== note.room_id) continue;
+		// The payload's type and room only pick candidate subscriptions; the row decides below.
+		const matches = (sub: Subscription, type: string, room: string) =>
+			(sub.filter.tableName === undefined || sub.filter.tableName === type) &&
+			(sub.filter.roomId === undefined || sub.filter.roomId === room);
+		const candidates = [...this.#subscriptions].filter((sub) =>
+			matches(sub, note.type, note.room_id),
+		);
+		if (candidates.length === 0) return;
+		let stored: Awaited<ReturnType<MemoryLocator>>;
+		try {
+			stored = await this.#locate(note.id);
+		} catch {
+			return; // unreadable now (closed, connection lost): this event is lost
+		}
+		// Gone meanwhile, or a payload that misstates its row (forged, or stale after a move).
+		if (!stored || stored.type !== note.type || stored.roomId !== note.room_id) return;
+		for (const sub of candidates) {
 			let memory: Memory | null;
 			try {
 				memory = await sub.read(note.id);
@@ -134,8 +170,10 @@ export class NotifiedMemoryEvents implements MemoryEventSource {
 			}
 			// Removed meanwhile, invisible to this subscriber's role, or unsubscribed during the read.
 			if (!memory || !this.#subscriptions.has(sub)) continue;
+			// Moved between the two reads: its own notification follows.
+			if (!matches(sub, stored.type, memory.roomId)) continue;
 			try {
-				sub.listener({ tableName: note.type, memory });
+				sub.listener({ tableName: stored.type, memory });
 			} catch {
 				// A listener's failure must not stop delivery to the others.
 			}

@@ -36,3 +36,29 @@ export function requestPrelude(claims: RequestClaims): SqlStatement[] {
 	const json = v.jsonObjectText({ ...claims, role }, "claims");
 	return [{ sql: REQUEST_SETTINGS, params: [role, json] }];
 }
+
+/**
+ * What an `asUser` view owns: the subscriptions made through it (the connection pool, LISTEN
+ * connection and everything else belong to the adapter it came from). Its `close()` ends those and
+ * retires the view; the adapter and its other views stay open.
+ */
+export class UserViewResources {
+	closed = false;
+	readonly #subscriptions = new Set<() => Promise<void>>();
+
+	/** Tracks a subscription of the view; the returned unsubscribe also forgets it. */
+	track(unsubscribe: () => Promise<void>): () => Promise<void> {
+		this.#subscriptions.add(unsubscribe);
+		return async () => {
+			this.#subscriptions.delete(unsubscribe);
+			await unsubscribe();
+		};
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		const ends = [...this.#subscriptions];
+		this.#subscriptions.clear();
+		await Promise.all(ends.map((end) => end()));
+	}
+}
