@@ -105,6 +105,67 @@ describe("verifyJwt with a shared secret", () => {
 	});
 });
 
+describe("verifyJwt hardening", () => {
+	it("refuses a token over 16 KB with an AuthError before parsing it", async () => {
+		const big = await hs256({ padding: "x".repeat(17 * 1024) }).sign(key);
+		await expect(verifyJwt(big, { secret: SECRET })).rejects.toMatchObject({
+			code: "UNAUTHORIZED",
+			message: expect.stringMatching(/16384 bytes/),
+		});
+		// 5 MB of anything: refused by its size alone, at once.
+		const started = performance.now();
+		const huge = "a".repeat(5 * 1024 * 1024);
+		await expect(verifyJwt(huge, { secret: SECRET })).rejects.toThrow(/16384 bytes/);
+		await expect(verifyJwt(huge, { jwksUrl: "https://example.invalid/jwks" })).rejects.toThrow(
+			/16384 bytes/,
+		);
+		expect(performance.now() - started).toBeLessThan(200);
+		// Just under the limit is still verified.
+		const fits = await hs256({ padding: "x".repeat(10 * 1024) }).sign(key);
+		expect(fits.length).toBeLessThan(16 * 1024);
+		await expect(verifyJwt(fits, { secret: SECRET })).resolves.toMatchObject({ sub: SUB });
+	});
+
+	it("accepts a service_role token only when allowServiceRole says so", async () => {
+		const service = await hs256({ role: "service_role" }).sign(key);
+		await expect(verifyJwt(service, { secret: SECRET })).rejects.toMatchObject({
+			code: "UNAUTHORIZED",
+			message: expect.stringMatching(/service_role/),
+		});
+		await expect(
+			verifyJwt(service, { secret: SECRET }, { allowServiceRole: true }),
+		).resolves.toMatchObject({ role: "service_role" });
+		await expect(verifyJwt(await hs256().sign(key), { secret: SECRET })).resolves.toMatchObject({
+			role: "authenticated",
+		});
+	});
+
+	it("refuses a JWKS URL that is not https, except on loopback", async () => {
+		const token = await hs256().sign(key);
+		for (const jwksUrl of [
+			"http://example.com/auth/v1/.well-known/jwks.json",
+			"http://10.0.0.1/jwks.json",
+			"ftp://example.com/jwks.json",
+			"file:///etc/jwks.json",
+		]) {
+			await expect(verifyJwt(token, { jwksUrl })).rejects.toMatchObject({
+				code: "CONFIGURATION",
+				message: expect.stringMatching(/https/),
+			});
+		}
+		// Loopback over http is for tests and sidecars: it gets as far as fetching (nothing listens).
+		for (const jwksUrl of [
+			"http://127.0.0.1:1/jwks.json",
+			"http://localhost:1/jwks.json",
+			"http://[::1]:1/jwks.json",
+		]) {
+			await expect(verifyJwt(token, { jwksUrl })).rejects.not.toMatchObject({
+				code: "CONFIGURATION",
+			});
+		}
+	});
+});
+
 describe("verifyJwt with a JWKS over HTTP", () => {
 	let server: Server;
 	let jwksUrl: string;

@@ -2,6 +2,11 @@
  * Verifies a Supabase-style JWT (HS256 project secret, or the project's JWKS for asymmetric keys)
  * and yields its claims, ready for `adapter.asUser(claims)`. Signature, expiry (required),
  * not-before, audience and issuer are checked by `jose`; every refusal is an `AuthError`.
+ *
+ * Hardened for tokens that come straight from clients: a token over 16 KB is refused before it is
+ * parsed, a JWKS is fetched only over https (http only on loopback, for tests and local sidecars),
+ * and a `service_role` token (which bypasses row-level security) is refused unless the caller opts
+ * in with `allowServiceRole` (server-to-server use only).
  */
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import {
@@ -21,7 +26,15 @@ export interface VerifyJwtOptions {
 	issuer?: string | string[];
 	/** Allowed clock skew in seconds for `exp`/`nbf`. Default 0. */
 	clockToleranceSec?: number;
+	/**
+	 * Accept a token whose `role` claim is `service_role` (it bypasses row-level security). Default
+	 * false: a user-facing endpoint never has a reason to accept one.
+	 */
+	allowServiceRole?: boolean;
 }
+
+/** The largest token accepted, in bytes (Supabase's user tokens are well under 2 KB). */
+export const MAX_TOKEN_BYTES = 16 * 1024;
 
 /** The verified claims of a token; `sub` and `role` are what row-level security reads. */
 export type JwtClaims = JWTPayload & { role?: string; [claim: string]: unknown };
@@ -49,34 +62,54 @@ export async function verifyJwt(
 ): Promise<JwtClaims> {
 	if (typeof token !== "string" || token === "")
 		throw new ValidationError("token", "expected a JWT string");
+	// Before any decoding or crypto: a huge token costs nothing to refuse.
+	if (token.length > MAX_TOKEN_BYTES || Buffer.byteLength(token) > MAX_TOKEN_BYTES)
+		throw new AuthError(`token refused: it is larger than ${MAX_TOKEN_BYTES} bytes`);
 	const check = {
 		audience: options.audience,
 		issuer: options.issuer,
 		clockTolerance: options.clockToleranceSec ?? 0,
 		requiredClaims: ["exp"],
 	};
+	let claims: JwtClaims | undefined;
 	try {
 		if (key && "secret" in key) {
 			const secret =
 				typeof key.secret === "string" ? new TextEncoder().encode(key.secret) : key.secret;
 			if (!(secret instanceof Uint8Array) || secret.length === 0)
 				throw new ConfigurationError("verifyJwt: the secret is empty");
-			return (await jwtVerify(token, secret, { ...check, algorithms: HMAC })).payload as JwtClaims;
-		}
-		if (key && "jwksUrl" in key) {
-			const url = new URL(key.jwksUrl);
+			claims = (await jwtVerify(token, secret, { ...check, algorithms: HMAC })).payload;
+		} else if (key && "jwksUrl" in key) {
+			const url = jwksLocation(key.jwksUrl);
 			let keySet = keySets.get(url.href);
 			if (!keySet) {
 				keySet = createRemoteJWKSet(url);
 				keySets.set(url.href, keySet);
 			}
-			return (await jwtVerify(token, keySet, { ...check, algorithms: ASYMMETRIC }))
-				.payload as JwtClaims;
+			claims = (await jwtVerify(token, keySet, { ...check, algorithms: ASYMMETRIC })).payload;
 		}
 	} catch (err) {
 		throw refusal(err);
 	}
-	throw new ConfigurationError("verifyJwt: give { secret } or { jwksUrl } as the key");
+	if (!claims) throw new ConfigurationError("verifyJwt: give { secret } or { jwksUrl } as the key");
+	if (claims.role === "service_role" && options.allowServiceRole !== true)
+		throw new AuthError(
+			"token refused: its role is service_role, which bypasses row-level security; pass { allowServiceRole: true } only where a server-to-server token is expected",
+		);
+	return claims;
+}
+
+/** The JWKS URL, if it is https (or http on loopback: tests and local sidecars). */
+function jwksLocation(jwksUrl: string | URL): URL {
+	const url = new URL(jwksUrl);
+	const loopback =
+		url.hostname === "localhost" ||
+		url.hostname === "[::1]" ||
+		/^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+	if (url.protocol === "https:" || (url.protocol === "http:" && loopback)) return url;
+	throw new ConfigurationError(
+		`verifyJwt: the JWKS URL must use https (http is allowed only on loopback), got ${url.protocol}//${url.host}`,
+	);
 }
 
 function refusal(err: unknown): Error {
