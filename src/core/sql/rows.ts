@@ -3,6 +3,7 @@
  * encodings differ (JSON as text or parsed, booleans as 0/1 or true/false, counts as numbers or
  * strings), and these mappers accept either.
  */
+import { DatabaseError } from "../errors.js";
 import type {
 	Account,
 	Actor,
@@ -16,10 +17,28 @@ import type {
 import { toNumberArray } from "../vector.js";
 import type { Row } from "./driver.js";
 import type { SqlFamily } from "./family.js";
+import { fillArrayHoles } from "./legacy-json.js";
 
 /** A JSON column: text (SQLite) or already parsed (PostgreSQL jsonb). */
 export function json<T>(value: unknown): T {
-	return (typeof value === "string" ? JSON.parse(value) : value) as T;
+	if (typeof value !== "string") return value as T;
+	try {
+		return JSON.parse(value) as T;
+	} catch (err) {
+		return parseLegacy(value, err) as T;
+	}
+}
+
+/** Text an older version wrote with array holes (`[1,,3]`), read as `[1,null,3]`; else a typed error. */
+function parseLegacy(text: string, err: unknown): unknown {
+	try {
+		return JSON.parse(fillArrayHoles(text));
+	} catch {
+		throw new DatabaseError(
+			`a stored JSON value is not valid JSON (${err instanceof Error ? err.message : String(err)}); the record must be rewritten`,
+			{ cause: err },
+		);
+	}
 }
 
 /** An integer column: number, bigint or numeric string. */
