@@ -242,7 +242,9 @@ export interface DatabaseAdapter {
 	transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T>;
 	/**
 	 * Calls `listener` for every memory committed after this call that matches the filter, once,
-	 * after its transaction commits. Resolves to a function that stops the subscription.
+	 * after its transaction commits. Resolves to a function that stops the subscription. The filter
+	 * applies to the memory as stored (its real table and room) and as this adapter (or `asUser`
+	 * view) may read it, never to what a database notification claims (PostgreSQL: docs/postgres.md).
 	 */
 	subscribe(filter: SubscribeFilter, listener: (event: MemoryEvent) => void): Promise<Unsubscribe>;
 	/** Counts of every record kind, and the recorded embedding dimension and model. */
