@@ -19,7 +19,9 @@ export type AgentmemErrorCode =
 	| "DATABASE"
 	| "EMBEDDING_PROVIDER"
 	| "UNAUTHORIZED"
-	| "PERMISSION_DENIED";
+	| "PERMISSION_DENIED"
+	| "READ_ONLY"
+	| "STORAGE_FULL";
 
 export class AgentmemError extends Error {
 	readonly code: AgentmemErrorCode;
@@ -161,5 +163,22 @@ export class AuthError extends AgentmemError {
 export class PermissionDeniedError extends AgentmemError {
 	constructor(message: string, options?: { cause?: unknown }) {
 		super("PERMISSION_DENIED", message, options);
+	}
+}
+
+/**
+ * The database cannot be written: its file or directory is on read-only storage or not writable by
+ * this process, or the adapter was opened with `readonly: true`. Nothing was written.
+ */
+export class ReadOnlyDatabaseError extends AgentmemError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("READ_ONLY", message, options);
+	}
+}
+
+/** The disk (or quota) is full: the write was rolled back whole, the database is intact. */
+export class StorageFullError extends AgentmemError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("STORAGE_FULL", message, options);
 	}
 }

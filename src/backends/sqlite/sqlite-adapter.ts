@@ -3,7 +3,7 @@
  * statements and migrations (shared with SQL.js); this file is driver glue plus the vec0 index.
  */
 import type { Database } from "better-sqlite3";
-import { ConfigurationError } from "../../core/errors.js";
+import { ConfigurationError, ReadOnlyDatabaseError } from "../../core/errors.js";
 import { createExactScan } from "../../core/sql/exact-scan.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { type SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
@@ -13,6 +13,7 @@ import { betterSqliteConnection } from "./sqlite-connection.js";
 import { sqliteDriverOptions, wrapSqliteError } from "./sqlite-errors.js";
 import { loadSqliteVec } from "./sqlite-extension.js";
 import { sqliteFamily } from "./sqlite-family.js";
+import { DEFAULT_FILE_MODE, openDatabaseFile, openError } from "./sqlite-file.js";
 import { createVec0Search, ensureIndex, markIndexStale, rebuildIndex } from "./sqlite-vec-index.js";
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -31,6 +32,19 @@ export interface SqliteAdapterOptions extends SettingsOptions {
 	extensionPath?: string;
 	/** How long a statement waits for another connection's write lock. Default 5000 ms. */
 	busyTimeoutMs?: number;
+	/**
+	 * Open an existing database read-only (default: false, or true for a read-only `database`):
+	 * no journal-mode switch, no migrations, searches by exact scan (the vec0 index is neither
+	 * checked nor rebuilt); every write throws ReadOnlyDatabaseError. A database in WAL mode
+	 * still needs a writable directory (SQLite creates its -shm file even to read it).
+	 */
+	readonly?: boolean;
+	/**
+	 * The permission bits of a database file the adapter creates; SQLite gives its -wal and -shm
+	 * files the same. Default 0o600 (owner only), whatever the umask. An existing file is never
+	 * changed.
+	 */
+	fileMode?: number;
 }
 
 export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
@@ -60,37 +74,61 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 			);
 		}
 		if (o.busyTimeoutMs !== undefined) assertCount(o.busyTimeoutMs, "busyTimeoutMs");
+		if (o.readonly !== undefined && typeof o.readonly !== "boolean") {
+			throw new ConfigurationError(`readonly must be a boolean, got ${JSON.stringify(o.readonly)}`);
+		}
+		if (
+			o.fileMode !== undefined &&
+			!(Number.isInteger(o.fileMode) && o.fileMode >= 0 && o.fileMode <= 0o777)
+		) {
+			throw new ConfigurationError(
+				`fileMode must be permission bits between 0 and 0o777 (e.g. 0o600), got ${JSON.stringify(o.fileMode)}`,
+			);
+		}
 		this.#options = { ...o };
 	}
 
 	protected async open(): Promise<SqlBackend> {
 		const o = this.#options;
-		const vec0 = (o.vectorSearch ?? "vec0") === "vec0";
-		const db = o.database ?? (await openFile(o.path as string));
+		const readonly = o.readonly ?? o.database?.readonly ?? false;
+		// Read-only: the vec0 index cannot be checked or rebuilt; the exact scan gives the same results.
+		const vec0 = !readonly && (o.vectorSearch ?? "vec0") === "vec0";
+		const db =
+			o.database ??
+			(await openDatabaseFile(o.path as string, {
+				readonly,
+				fileMode: o.fileMode ?? DEFAULT_FILE_MODE,
+			}));
 		try {
 			if (!o.database || o.busyTimeoutMs !== undefined) {
 				db.pragma(`busy_timeout = ${o.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
 			}
-			if (!o.database && !db.memory) {
+			if (!o.database && !db.memory && !readonly) {
 				db.pragma("journal_mode = WAL");
 				// In WAL mode NORMAL never corrupts and survives a process crash; only a power loss may
 				// undo the last commits. FULL would fsync every commit (a third of batch-insert time).
 				db.pragma("synchronous = NORMAL");
 			}
 			db.pragma("foreign_keys = ON");
+			// The first read: on read-only storage a WAL database fails here (it cannot create -shm).
+			if (readonly) db.prepare("SELECT count(*) FROM sqlite_master").get();
 			if (vec0) await loadSqliteVec(db, o.extensionPath);
 		} catch (err) {
 			if (!o.database) db.close();
-			throw err;
+			throw o.database
+				? wrapSqliteError(err, "opening the database")
+				: openError(err, db.name, readonly);
 		}
 		this.#conn = betterSqliteConnection(db);
 		this.#driver = new SerialDriver(this.#conn, {
 			ownsConnection: !o.database,
 			...sqliteDriverOptions,
+			wrapError: readonly ? readOnlyWrites : wrapSqliteError,
 		});
 		const driver = this.#driver;
 		return {
 			driver,
+			readOnly: readonly,
 			vector: vec0 ? createVec0Search() : createExactScan(sqliteFamily),
 			afterMigrate: ({ embeddingDimension }) =>
 				driver.transaction((s) => (vec0 ? ensureIndex(s, embeddingDimension) : markIndexStale(s))),
@@ -141,19 +179,12 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 	}
 }
 
-async function openFile(path: string): Promise<Database> {
-	let BetterSqlite: typeof import("better-sqlite3");
-	try {
-		BetterSqlite = (await import("better-sqlite3")).default;
-	} catch (err) {
-		throw new ConfigurationError(
-			"better-sqlite3 could not be loaded: install it (npm install better-sqlite3); if it was built for another Node version, run npm rebuild better-sqlite3",
-			{ cause: err },
-		);
-	}
-	try {
-		return new BetterSqlite(path);
-	} catch (err) {
-		throw wrapSqliteError(err, `opening ${path}`);
-	}
+/** On a read-only adapter, a write is refused by SQLite: say why in the caller's terms. */
+function readOnlyWrites(err: unknown, what: string): Error {
+	const wrapped = wrapSqliteError(err, what);
+	if (!(wrapped instanceof ReadOnlyDatabaseError)) return wrapped;
+	return new ReadOnlyDatabaseError(
+		`${what}: this adapter was opened with readonly: true, so nothing can be written; open another without readonly to write.`,
+		{ cause: err },
+	);
 }

@@ -1,5 +1,12 @@
 /** Driver errors of the SQLite family (better-sqlite3's SqliteError, sql.js's Error) as typed errors. */
-import { ConflictError, ConnectionError, DatabaseError, NotFoundError } from "../../core/errors.js";
+import {
+	ConflictError,
+	ConnectionError,
+	DatabaseError,
+	NotFoundError,
+	ReadOnlyDatabaseError,
+	StorageFullError,
+} from "../../core/errors.js";
 
 function text(err: unknown): { code: string; message: string } {
 	const e = err as { code?: unknown; message?: unknown } | null;
@@ -35,6 +42,18 @@ export function wrapSqliteError(err: unknown, what: string): Error {
 	) {
 		return new ConnectionError(
 			`${what}: the database file stayed locked by another connection (${message})`,
+			{ cause: err },
+		);
+	}
+	if (code.startsWith("SQLITE_READONLY") || /attempt to write a readonly database/i.test(message)) {
+		return new ReadOnlyDatabaseError(
+			`${what}: the database cannot be written (${code || "SQLITE_READONLY"}: ${message}). Its file or directory is on read-only storage or not writable by this process: move it to writable storage or fix the permissions, or open it with readonly: true to read it.`,
+			{ cause: err },
+		);
+	}
+	if (code.startsWith("SQLITE_FULL") || /database or disk is full/i.test(message)) {
+		return new StorageFullError(
+			`${what}: the disk is full (${message}); the statement was rolled back and the database is intact. Free space, then retry.`,
 			{ cause: err },
 		);
 	}

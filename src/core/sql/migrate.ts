@@ -3,7 +3,7 @@
  * migration and records the embedding dimension and model at the first `init()`; a later `init()`
  * with other settings is refused, so vectors of two widths never meet in one database.
  */
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, ReadOnlyDatabaseError } from "../errors.js";
 import { assertCount } from "../validation.js";
 import type { SqlDriver } from "./driver.js";
 import type { Migration, SqlFamily } from "./family.js";
@@ -69,6 +69,55 @@ export async function migrate(
 		}
 		return { ...settings, schemaVersion: Math.max(0, ...applied) };
 	});
+}
+
+/**
+ * The recorded settings of a database opened read-only: nothing is created, migrated or recorded.
+ * A database without agentmem's tables, or with migrations pending, is refused with a
+ * ReadOnlyDatabaseError saying to open it writable once.
+ */
+export async function readSettings(
+	driver: SqlDriver,
+	family: SqlFamily,
+	options: SettingsOptions,
+	extra: readonly Migration[] = [],
+): Promise<DatabaseSettings> {
+	validateSettingsOptions(options);
+	const s = family.statements;
+	const writableOnce =
+		"open it once without readonly (on writable storage) so agentmem can set it up, then read-only";
+	let meta: Map<string, string>;
+	let applied: Set<number>;
+	try {
+		meta = new Map(
+			(await driver.session.all<{ key: string; value: string }>(s.metaAll)).map((r) => [
+				r.key,
+				r.value,
+			]),
+		);
+		applied = new Set(
+			(await driver.session.all<{ version: unknown }>(s.migrationsApplied)).map((r) =>
+				Number(r.version),
+			),
+		);
+	} catch (err) {
+		throw new ReadOnlyDatabaseError(
+			`This database has no agentmem tables and is opened read-only: ${writableOnce}.`,
+			{ cause: err },
+		);
+	}
+	const pending = [...family.migrations, ...extra].filter((m) => !applied.has(m.version));
+	if (pending.length > 0) {
+		throw new ReadOnlyDatabaseError(
+			`This database is opened read-only but its schema is older than this agentmem (pending: ${pending.map((m) => `${m.version} ${m.name}`).join(", ")}): ${writableOnce}.`,
+		);
+	}
+	if (!meta.has("embedding_dimension")) {
+		throw new ReadOnlyDatabaseError(
+			`This database is opened read-only and has no recorded embedding dimension: ${writableOnce}.`,
+		);
+	}
+	return { ...reconcile(meta, options), schemaVersion: Math.max(0, ...applied) };
 }
 
 function reconcile(

@@ -17,7 +17,7 @@ import type {
 import * as v from "../validation.js";
 import type { SqlDriver, SqlSession } from "./driver.js";
 import type { Migration, SqlFamily, VectorSearch } from "./family.js";
-import { type DatabaseSettings, migrate, type SettingsOptions } from "./migrate.js";
+import { type DatabaseSettings, migrate, readSettings, type SettingsOptions } from "./migrate.js";
 
 /** What a backend's `open()` hands the shared adapter. */
 export interface SqlBackend {
@@ -30,6 +30,8 @@ export interface SqlBackend {
 	afterMigrate?(settings: DatabaseSettings): Promise<void>;
 	/** New memories delivered by the database itself (across connections); replaces in-process events. */
 	memoryEvents?: MemoryEventSource;
+	/** Opened read-only: settings are read, never migrated or recorded; `afterMigrate` is skipped. */
+	readOnly?: boolean;
 }
 
 /** A statement with its bound parameters. */
@@ -114,13 +116,13 @@ export abstract class SqlAdapterBase {
 		try {
 			const backend = await this.open();
 			try {
-				const settings = await migrate(
+				const settings = await (backend.readOnly ? readSettings : migrate)(
 					backend.driver,
 					this.family,
 					this.settingsOptions,
 					backend.extraMigrations,
 				);
-				await backend.afterMigrate?.(settings);
+				if (!backend.readOnly) await backend.afterMigrate?.(settings);
 				this.state.backend = backend;
 				this.state.settings = settings;
 				this.state.capabilities = Object.freeze({
