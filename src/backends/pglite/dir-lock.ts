@@ -6,9 +6,9 @@
  * Node-only: the adapter imports this module dynamically, for directory paths only.
  */
 import { readFileSync, unlinkSync } from "node:fs";
-import { link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { LockedError } from "../../core/errors.js";
 
 export const LOCK_FILE = ".agentmem.lock";
@@ -27,9 +27,16 @@ export interface DirLock {
 	release(): Promise<void>;
 }
 
-/** Locks `dir` (created if absent) for this process, or throws LockedError naming the holder. */
-export async function lockDirectory(dir: string): Promise<DirLock> {
-	await mkdir(dir, { recursive: true });
+/** New data directories hold private conversations: owner only. */
+export const DEFAULT_DIR_MODE = 0o700;
+
+/**
+ * Locks `dir` for this process, or throws LockedError naming the holder. An absent `dir` is
+ * created with exactly `mode` (whatever the umask; its missing parents get the usual mode); an
+ * existing one is left as it is.
+ */
+export async function lockDirectory(dir: string, mode = DEFAULT_DIR_MODE): Promise<DirLock> {
+	await createIfAbsent(dir, mode);
 	const path = join(dir, LOCK_FILE);
 	const mine = JSON.stringify({
 		pid: process.pid,
@@ -57,6 +64,17 @@ export async function lockDirectory(dir: string): Promise<DirLock> {
 		await takeOver(path, text);
 	}
 	throw new LockedError(`Could not lock ${dir}: other processes kept taking its lock (${path}).`);
+}
+
+async function createIfAbsent(dir: string, mode: number): Promise<void> {
+	await mkdir(dirname(resolve(dir)), { recursive: true });
+	try {
+		await mkdir(dir, { mode });
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code === "EEXIST") return;
+		throw err;
+	}
+	await chmod(dir, mode);
 }
 
 /**

@@ -49,6 +49,11 @@ export interface PGliteAdapterOptions extends SettingsOptions {
 	pglite?: PGliteInterface;
 	/** More options for the PGlite instance the adapter creates (e.g. `relaxedDurability`). */
 	pgliteOptions?: Omit<PGliteOptions, "dataDir" | "extensions">;
+	/**
+	 * The permission bits of a data directory (Node path) the adapter creates. Default 0o700 (owner
+	 * only), whatever the umask. An existing directory is never changed.
+	 */
+	dirMode?: number;
 }
 
 interface Lock {
@@ -81,6 +86,14 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 				'dataDir must be "memory", a directory path, or idb://name in a browser',
 			);
 		}
+		if (
+			options.dirMode !== undefined &&
+			!(Number.isInteger(options.dirMode) && options.dirMode >= 0 && options.dirMode <= 0o777)
+		) {
+			throw new ConfigurationError(
+				`dirMode must be permission bits between 0 and 0o777 (e.g. 0o700), got ${JSON.stringify(options.dirMode)}`,
+			);
+		}
 		this.#options = { ...options };
 	}
 
@@ -93,7 +106,7 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 	protected async open(): Promise<SqlBackend> {
 		const o = this.#options;
 		const dataDir = o.dataDir === undefined || MEMORY.test(o.dataDir) ? undefined : o.dataDir;
-		this.#lock = o.pglite || !dataDir ? null : await lock(dataDir);
+		this.#lock = o.pglite || !dataDir ? null : await lock(dataDir, o.dirMode);
 		try {
 			return await this.#connect(o.pglite ?? (await createPGlite(dataDir, o)));
 		} catch (err) {
@@ -182,7 +195,7 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 }
 
 /** The data directory's lock: a lock file in Node, a Web Lock in a browser. */
-async function lock(dataDir: string): Promise<Lock | null> {
+async function lock(dataDir: string, dirMode: number | undefined): Promise<Lock | null> {
 	if (BROWSER_STORAGE.test(dataDir)) {
 		const { lockInBrowser } = await import("./web-lock.js");
 		return lockInBrowser(dataDir);
@@ -193,7 +206,7 @@ async function lock(dataDir: string): Promise<Lock | null> {
 		);
 	}
 	const { lockDirectory } = await import("./dir-lock.js");
-	return lockDirectory(dataDir);
+	return lockDirectory(dataDir, dirMode);
 }
 
 async function createPGlite(
