@@ -36,7 +36,10 @@ import type {
  * - Bad input throws a `ValidationError` (or `EmbeddingDimensionError`) and writes nothing.
  * - A write naming a room, user or agent that does not exist throws `NotFoundError`.
  * - A read scoped to something that does not exist returns `[]` or `null`, never an error.
- * - Failures throw typed `AgentmemError`s; no method returns an empty result to hide one.
+ * - Failures throw typed `AgentmemError`s; no method returns an empty result to hide one. Storage
+ *   that cannot be written throws `ReadOnlyDatabaseError` (`READ_ONLY`), a full disk
+ *   `StorageFullError` (`STORAGE_FULL`); either way the write is rolled back whole.
+ * - Error messages, stacks and causes never carry credentials: a URL's password shows as `***`.
  * - `similarity` is always cosine similarity in [-1, 1], higher is closer; `match_threshold` is a
  *   cosine similarity too, inclusive.
  * - Timestamps are milliseconds since the epoch.
@@ -47,7 +50,10 @@ export interface DatabaseAdapter {
 
 	// ---- lifecycle ----
 
-	/** Opens the database and applies pending migrations. Idempotent. */
+	/**
+	 * Opens the database and applies pending migrations (a backend opened read-only, e.g. SQLite's
+	 * `readonly: true`, applies none and refuses a database that needs one). Idempotent.
+	 */
 	init(): Promise<void>;
 	/** Releases what the adapter opened; never closes a connection the caller passed in. Idempotent. */
 	close(): Promise<void>;
