@@ -43,6 +43,33 @@ import type {
  * - `similarity` is always cosine similarity in [-1, 1], higher is closer; `match_threshold` is a
  *   cosine similarity too, inclusive.
  * - Timestamps are milliseconds since the epoch.
+ * - Ids are UUIDs (knowledge also takes ElizaOS's `<uuid>-chunk-<n>`), normalised to lower case on
+ *   every backend: an id given in upper case is stored, found and returned in lower case, so case
+ *   never creates a duplicate. A missing id (`undefined` or `null`) on a lookup by id
+ *   (`getMemoryById`, `getAccountById`, `getRoom`, `getKnowledge`'s `id`) is "not found": `null`
+ *   (or every item, for `getKnowledge`), as in ElizaOS's adapters. A malformed id still throws.
+ * - Counts and limits (`count`, `limit`, `match_count`, `query_match_count`, …) are integers from 0
+ *   to 2^31 - 1 (what PostgreSQL binds); anything else is a `ValidationError` on every backend.
+ * - Strings that are stored (names, usernames, emails, goal names, log types, cache keys and values,
+ *   and every string inside JSON) must be Unicode text: a lone surrogate or U+0000 is a
+ *   `ValidationError` on every backend (PostgreSQL cannot store them).
+ *
+ * The JSON rule, for every JSON-valued field (memory `content`, account `details`, goal
+ * `objectives`, log `body`, knowledge `content`; cache values are plain strings), on every backend:
+ * - A value is stored exactly as `JSON.stringify` writes it, and reads back as `JSON.parse` of that
+ *   text. What is not data is dropped as `JSON.stringify` drops it: functions, symbols and
+ *   `undefined` as object members are left out; as array elements, and array holes, they become
+ *   `null` (`[1, , 3]` is stored as `[1,null,3]`); `toJSON()` is honoured (a `Date` is stored as its
+ *   ISO string); a class instance keeps its own enumerable properties. So ElizaOS's runtime can store
+ *   a whole character, plugins with their functions included, as an agent's `details`.
+ * - Data that JSON would silently change, or that a backend cannot store, is refused with a
+ *   `ValidationError` naming its path (e.g. `content.a[2]`), and nothing is written: `NaN`,
+ *   `±Infinity`, `BigInt`, cycles, `Map`/`Set`/typed arrays (JSON writes them as `{}`), lone
+ *   surrogates and U+0000 in strings or keys, nesting deeper than 100 objects/arrays (SQLite's JSON
+ *   functions stop at 1,000 and PostgreSQL's at its stack depth; 100 is far inside both), and more
+ *   than 16 Mi characters of JSON text.
+ * - Rows an older version wrote with array holes as nothing (`[1,,3]`, SQLite/SQL.js) read back as
+ *   `[1,null,3]`.
  */
 export interface DatabaseAdapter {
 	/** What this backend supports. Valid after `init()`. */
@@ -62,7 +89,7 @@ export interface DatabaseAdapter {
 
 	// ---- accounts ----
 
-	/** The account, or `null` when there is none with this id. */
+	/** The account, or `null` when there is none with this id (or `userId` is missing). */
 	getAccountById(userId: UUID): Promise<Account | null>;
 	/**
 	 * Creates an account. Resolves `true` when created, `false` when an account with this id
@@ -72,7 +99,7 @@ export interface DatabaseAdapter {
 
 	// ---- rooms ----
 
-	/** `roomId` when the room exists, else `null`. */
+	/** `roomId` (lower case) when the room exists, else `null` (also when `roomId` is missing). */
 	getRoom(roomId: UUID): Promise<UUID | null>;
 	/** Creates a room (with a new random id when none is given) and resolves to its id. Idempotent. */
 	createRoom(roomId?: UUID): Promise<UUID>;
@@ -122,7 +149,7 @@ export interface DatabaseAdapter {
 	 * are inclusive bounds on `createdAt`.
 	 */
 	getMemories(params: GetMemoriesParams): Promise<Memory[]>;
-	/** The memory, or `null`. */
+	/** The memory, or `null` (also when `id` is missing: ElizaOS looks a new memory up first). */
 	getMemoryById(id: UUID): Promise<Memory | null>;
 	/** The memories with these ids that exist (of this type, when given), newest first. */
 	getMemoriesByIds(ids: UUID[], tableName?: string): Promise<Memory[]>;

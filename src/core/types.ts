@@ -3,13 +3,19 @@
  * runtime written against that interface compiles against ours unchanged.
  */
 
-/** A UUID string (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, any version, lower or upper case). */
+/**
+ * A UUID string (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, any version). Accepted in either case;
+ * stored, compared and returned in lower case on every backend.
+ */
 export type UUID = `${string}-${string}-${string}-${string}-${string}`;
 
 /** An embedding as the caller supplies it. Stored as 32-bit floats. */
 export type EmbeddingInput = number[] | Float32Array;
 
-/** The JSON payload of a memory. `text` is what search, dedup and the embedding cache read. */
+/**
+ * The JSON payload of a memory. `text` is what search, dedup and the embedding cache read. Stored
+ * as `JSON.stringify` writes it (see the JSON rule in adapter.ts).
+ */
 export interface Content {
 	text?: string;
 	// biome-ignore lint/suspicious/noExplicitAny: ElizaOS content carries arbitrary JSON fields.
