@@ -3,6 +3,8 @@
  * reach, not for one it uses (doctor, stats, init, copy, export), whether the URL comes from --url
  * or AGENTMEM_DATABASE_URL. Runs the built binary.
  */
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../backends/postgres/helpers.js";
 import { assertBuilt, type RunResult, run, tempDir } from "./run.js";
@@ -77,5 +79,8 @@ describe.runIf(db)("agentmem CLI: a PostgreSQL URL with a password, in use", () 
 		await ok(["copy", "--json", "--from", url, "--to", "sqlite:./copy.db"]);
 		await ok(["export", "backup.jsonl", "--url", url]);
 		for (const r of outputs) expect(printed(r)).not.toContain(PASSWORD);
+		// What the commands wrote is private too: the SQLite copy and the export file.
+		expect((statSync(join(dir, "copy.db")).mode & 0o777).toString(8)).toBe("600");
+		expect((statSync(join(dir, "backup.jsonl")).mode & 0o777).toString(8)).toBe("600");
 	});
 });

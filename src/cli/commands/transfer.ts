@@ -44,7 +44,8 @@ export function registerTransferCommands(program: Command): void {
 				}
 				// Written beside the target and renamed at the end: a failed export leaves no partial file.
 				const partial = `${file}.partial`;
-				const out = createWriteStream(partial);
+				// Private like the database it copies (0600): it holds every conversation.
+				const out = createWriteStream(partial, { mode: 0o600 });
 				try {
 					const records = await writeJsonl(counted, out);
 					out.end();
