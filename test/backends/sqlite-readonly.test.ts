@@ -5,11 +5,13 @@
  *
  * The tests run as root, for whom chmod does not stop writes: read-only storage is a real
  * read-only mount (a tmpfs remounted `ro`) and the full disk a tiny tmpfs. Where mounting is not
- * permitted (no CAP_SYS_ADMIN), the file skips with a notice instead of faking either.
+ * permitted, a user who is not root gets an honest stand-in for read-only storage: a directory
+ * and files without write permission (chmod stops such a user). Root without mount rights, and
+ * the full-disk test without a tmpfs, skip with a notice instead of faking either.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -40,14 +42,28 @@ function mountTmpfs(dir: string, size: string): boolean {
 const roDir = join(root, "ro");
 const fullDir = join(root, "full");
 execFileSync("mkdir", ["-p", roDir, fullDir]);
-const canMount = mountTmpfs(roDir, "8m") && mountTmpfs(fullDir, "512k");
-if (!canMount) {
+const isRoot = process.getuid?.() === 0;
+/** How the read-only directory is made read-only: a remount, or (not root) permissions. */
+const readOnlyBy: "mount" | "chmod" | null = mountTmpfs(roDir, "8m")
+	? "mount"
+	: isRoot
+		? null
+		: "chmod";
+const canFill = mountTmpfs(fullDir, "512k");
+if (!readOnlyBy || !canFill) {
 	console.warn(
-		"\n!!!!!!!! SKIPPING sqlite-readonly: cannot mount a tmpfs here (needs root/CAP_SYS_ADMIN) !!!!!!!!\n",
+		`\n!!!!!!!! SKIPPING sqlite-readonly: ${[!readOnlyBy && "read-only storage", !canFill && "full disk"].filter(Boolean).join(" and ")}: cannot mount a tmpfs here (needs CAP_SYS_ADMIN) !!!!!!!!\n`,
 	);
 }
+/** What the error names as the reason, by how the storage was made read-only. */
+const unwritable =
+	readOnlyBy === "chmod" ? "is not writable by this process" : "is on read-only storage";
 
 afterAll(() => {
+	if (readOnlyBy === "chmod") {
+		chmodSync(roDir, 0o755);
+		for (const f of readdirSync(roDir)) chmodSync(join(roDir, f), 0o644);
+	}
 	// Lazy: a handle a failed test left open must not keep the mount (and the temp dir) around.
 	for (const dir of mounts.reverse()) execFileSync("umount", ["-l", dir]);
 	rmSync(root, { recursive: true, force: true });
@@ -88,7 +104,7 @@ async function failure(open: () => Promise<unknown>): Promise<Error> {
 	return err;
 }
 
-describe.runIf(canMount)("SQLite on read-only storage", () => {
+describe.runIf(readOnlyBy)("SQLite on read-only storage", () => {
 	const wal = join(roDir, "wal.db");
 	const rollback = join(roDir, "rollback.db");
 
@@ -99,14 +115,18 @@ describe.runIf(canMount)("SQLite on read-only storage", () => {
 		const db = new Database(rollback);
 		db.pragma("journal_mode = DELETE");
 		db.close();
-		execFileSync("mount", ["-o", "remount,ro", roDir]);
+		if (readOnlyBy === "mount") execFileSync("mount", ["-o", "remount,ro", roDir]);
+		else {
+			for (const f of readdirSync(roDir)) chmodSync(join(roDir, f), 0o444);
+			chmodSync(roDir, 0o555);
+		}
 	});
 
 	it("a new database in a read-only directory: ReadOnlyDatabaseError naming the storage", async () => {
 		const err = await failure(() => createAdapter(`sqlite:${join(roDir, "new.db")}`));
 		expect(err).toBeInstanceOf(ReadOnlyDatabaseError);
 		expect((err as ReadOnlyDatabaseError).code).toBe("READ_ONLY");
-		expect(err.message).toMatch(/new\.db: its directory is on read-only storage/);
+		expect(err.message).toContain(`new.db: its directory ${unwritable}`);
 		expect(err.message).toMatch(/writable storage/);
 	});
 
@@ -114,7 +134,7 @@ describe.runIf(canMount)("SQLite on read-only storage", () => {
 		const before = digest(wal);
 		const err = await failure(() => createAdapter(`sqlite:${wal}`));
 		expect(err).toBeInstanceOf(ReadOnlyDatabaseError);
-		expect(err.message).toMatch(/read-only storage/);
+		expect(err.message).toContain(unwritable);
 		expect(err.message).toMatch(/WAL mode/);
 		expect(err.message).toMatch(/journal_mode=DELETE/);
 		expect(digest(wal)).toBe(before);
@@ -129,7 +149,7 @@ describe.runIf(canMount)("SQLite on read-only storage", () => {
 	it("a rollback-journal database opened to write: ReadOnlyDatabaseError suggesting readonly: true", async () => {
 		const err = await failure(() => createAdapter(`sqlite:${rollback}`));
 		expect(err).toBeInstanceOf(ReadOnlyDatabaseError);
-		expect(err.message).toMatch(/rollback\.db: the database file is on read-only storage/);
+		expect(err.message).toContain(`rollback.db: the database file ${unwritable}`);
 		expect(err.message).toMatch(/readonly: true/);
 	});
 
@@ -191,7 +211,7 @@ describe("readonly: true on writable storage", () => {
 	});
 });
 
-describe.runIf(canMount)("SQLite on a full disk", () => {
+describe.runIf(canFill)("SQLite on a full disk", () => {
 	it("a write that does not fit: StorageFullError, nothing partial, the database intact", async () => {
 		const path = join(fullDir, "full.db");
 		const db = new SqliteDatabaseAdapter({ path, embeddingDimension: DIM });
