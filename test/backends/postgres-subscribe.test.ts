@@ -184,6 +184,7 @@ if (db) {
 			await forge({ id: secret.id, room_id: w.roomId, type: "facts" });
 			await forge({ id: secret.id, room_id: w.roomId, type: "messages" });
 			await forge({ id: randomUUID(), room_id: w.roomId, type: "facts" });
+			await forge({ id: "not-a-uuid", room_id: w.roomId, type: "facts" });
 			await a.createMemory(memory(w, { text: "sentinel" }), "facts");
 			await waitFor(() => texts(inRoom).includes("sentinel"), 5000);
 			await waitFor(() => texts(facts).includes("sentinel"), 5000);

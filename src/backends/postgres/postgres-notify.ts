@@ -191,10 +191,13 @@ function parseMarker(payload: string): string | null {
 	}
 }
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function parseAnnouncement(payload: string): Announcement | null {
 	try {
 		const value = JSON.parse(payload) as Partial<Announcement>;
-		if (typeof value.id === "string" && typeof value.type === "string") {
+		// A forged id that is not a UUID is dropped here rather than failing the locating query.
+		if (typeof value.id === "string" && UUID_RE.test(value.id) && typeof value.type === "string") {
 			return { id: value.id, type: value.type, room_id: String(value.room_id) as UUID };
 		}
 	} catch {
