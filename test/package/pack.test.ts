@@ -3,7 +3,15 @@
  * plain Node ESM, with no TypeScript tooling. `npm test` builds dist/ before vitest runs.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+	copyFileSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,9 +29,17 @@ describe("the packed tarball", () => {
 		run("npm", ["pack", "--pack-destination", dir, "--silent"], root);
 		const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
 		if (!tarball) throw new Error("npm pack produced no tarball");
+		// The consumer gets the drivers the tests ran against: the peers by version, and SQLite's
+		// (agentmem's own optional dependency, installed as a plain install does) by override.
+		const sqlite = "better-sqlite3";
 		writeFileSync(
 			join(dir, "package.json"),
-			JSON.stringify({ name: "consumer", private: true, type: "module" }),
+			JSON.stringify({
+				name: "consumer",
+				private: true,
+				type: "module",
+				overrides: { [sqlite]: version(sqlite) },
+			}),
 		);
 		// SQLite's driver and sqlite-vec are optional dependencies (installed by default); the other
 		// drivers are optional peers a user installs for the backend they use.
@@ -35,10 +51,20 @@ describe("the packed tarball", () => {
 				"--prefer-offline",
 				"--no-audit",
 				"--no-fund",
+				// better-sqlite3's install script is its only one: it compiles the driver from source
+				// (minutes on a small machine, and `npm ci` of this repo already proves it builds here).
+				// The binary of the same version, built here for this Node, is copied in instead.
+				"--ignore-scripts",
 				join(dir, tarball),
 				...peers.map((p) => `${p}@${version(p)}`),
 			],
 			dir,
+		);
+		const binary = "build/Release/better_sqlite3.node";
+		mkdirSync(join(dir, "node_modules", sqlite, "build/Release"), { recursive: true });
+		copyFileSync(
+			join(root, "node_modules", sqlite, binary),
+			join(dir, "node_modules", sqlite, binary),
 		);
 	}, 300_000);
 
