@@ -183,6 +183,9 @@ export interface DatabaseAdapter {
 	 * have one) whose `content.<query_field_sub_name>` is within `query_threshold` Levenshtein
 	 * distance (inclusive) of `query_input`, closest first (ties by text), at most
 	 * `query_match_count`. Works on text of any length. `[]` when nothing is close enough.
+	 * Texts are compared whole, never truncated, in O(length · query_threshold) time (near-identical
+	 * texts cost about one pass); the comparison gives way to the event loop every few milliseconds,
+	 * and only texts whose length is within `query_threshold` of the input's are read at all.
 	 */
 	getCachedEmbeddings(params: GetCachedEmbeddingsParams): Promise<CachedEmbedding[]>;
 	/** Memories stored without an embedding, oldest first, for backfilling (at most `count`). */

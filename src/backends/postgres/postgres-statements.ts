@@ -23,6 +23,21 @@ const ids = (n: number) => `(SELECT value::uuid FROM jsonb_array_elements_text($
 /** Serialises migrators across processes; the key spells "agmm". Per database. */
 export const MIGRATION_LOCK_KEY = 1634168173;
 
+/**
+ * getCachedEmbeddings' candidates among the memories `where` selects: content at key $2 as text,
+ * when a JSON string of $3..$4 code points (char_length counts code points, as the JavaScript side
+ * does). Each step runs once per row (OFFSET 0 keeps a subquery from being merged into its
+ * parent, which would repeat it per mention): the TOASTed content is read once, and char_length (a
+ * scan, slow on PGlite) once, only where the byte length (known without a scan) allows the range.
+ */
+const cachedTexts = (where: string) => `SELECT t.text, vector_send(t.embedding) AS embedding FROM (
+		SELECT x.text, char_length(x.text) AS len, x.embedding FROM (
+			SELECT v.value #>> '{}' AS text, v.embedding FROM (
+				SELECT content -> $2::text AS value, embedding FROM memories
+				WHERE embedding IS NOT NULL AND ${where} OFFSET 0) v
+			WHERE jsonb_typeof(v.value) = 'string' OFFSET 0) x
+		WHERE octet_length(x.text) BETWEEN $3::integer AND 4 * $4::bigint OFFSET 0) t
+	WHERE t.len BETWEEN $3::integer AND $4::integer`;
 const SCAN_CANDIDATES = `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = $1::text AND embedding IS NOT NULL
 	AND ($2::uuid IS NULL OR room_id = $2::uuid) AND ($3::uuid IS NULL OR agent_id = $3::uuid)
 	AND (NOT $4::boolean OR is_unique)`;
@@ -99,14 +114,22 @@ export const postgresStatements: Statements = {
 	memoriesMissingEmbedding: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE embedding IS NULL
 		AND ($1::text IS NULL OR type = $1::text) ORDER BY created_at, id ${limit(2)}`,
 	memoryEmbeddingUpdate: "UPDATE memories SET embedding = $2::vector WHERE id = $1::uuid",
-	// char_length counts code points, as the shared JavaScript side does.
-	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
-		SELECT content -> $2::text AS value, content ->> $2::text AS text, vector_send(embedding) AS embedding
-		FROM memories WHERE type = $1::text AND embedding IS NOT NULL) t
-		WHERE jsonb_typeof(t.value) = 'string' AND char_length(t.text) BETWEEN $3::integer AND $4::integer
-		AND CASE WHEN char_length(t.text) <= 255 AND char_length($5::text) <= 255
+	cachedEmbeddingCandidates: `${cachedTexts(
+		"type = $1::text AND ($7::integer IS NULL OR pg_column_size(content) <= $7::integer)",
+	)}
+		AND CASE WHEN t.len <= 255 AND char_length($5::text) <= 255
 			THEN levenshtein_less_equal(t.text, $5::text, $6::integer) <= $6::integer
 			ELSE true END`,
+	// pg_column_size: the stored (maybe compressed) size, known without reading the value.
+	cachedEmbeddingLargeRows: `SELECT id FROM memories WHERE type = $1::text AND embedding IS NOT NULL
+		AND pg_column_size(content) > $2::integer AND $3::integer >= 0`,
+	// One large text: its exact length is checked in JavaScript, sparing PGlite a scan of megabytes.
+	cachedEmbeddingCandidate: `SELECT x.text, vector_send(x.embedding) AS embedding FROM (
+		SELECT v.value #>> '{}' AS text, v.embedding FROM (
+			SELECT content -> $2::text AS value, embedding FROM memories
+			WHERE id = $1::uuid AND embedding IS NOT NULL OFFSET 0) v
+		WHERE jsonb_typeof(v.value) = 'string' OFFSET 0) x
+		WHERE octet_length(x.text) BETWEEN $3::integer AND 4 * $4::bigint`,
 	memoryScanCandidates: SCAN_CANDIDATES,
 	// PostgreSQL plans each unnamed statement with its values, so one form serves both.
 	memoryScanCandidatesInRoom: SCAN_CANDIDATES,

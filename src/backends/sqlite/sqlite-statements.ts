@@ -17,6 +17,15 @@ export const KNOWLEDGE_COLUMNS =
 /** `LIMIT NULL` is an error in SQLite; -1 means no limit. */
 const limit = (n: number) => `LIMIT coalesce(?${n}, -1)`;
 
+/**
+ * getCachedEmbeddings' candidates among the memories `where` selects: content at key ?2, when a
+ * JSON string of ?3..?4 characters (SQLite's length() counts code points).
+ */
+const cachedTexts = (where: string) => `SELECT t.text, t.embedding FROM (
+		SELECT json_extract(content, '$.' || ?2) AS text, embedding FROM memories
+		WHERE embedding IS NOT NULL AND ${where}) t
+		WHERE typeof(t.text) = 'text' AND length(t.text) BETWEEN ?3 AND ?4`;
+
 export const sqliteStatements: Statements = {
 	bootstrap: [
 		"CREATE TABLE IF NOT EXISTS agentmem_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
@@ -76,10 +85,13 @@ export const sqliteStatements: Statements = {
 	memoriesMissingEmbedding: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE embedding IS NULL
 		AND (?1 IS NULL OR type = ?1) ORDER BY created_at, id ${limit(2)}`,
 	memoryEmbeddingUpdate: "UPDATE memories SET embedding = ?2 WHERE id = ?1",
-	cachedEmbeddingCandidates: `SELECT t.text, t.embedding FROM (
-		SELECT json_extract(content, '$.' || ?2) AS text, embedding FROM memories
-		WHERE type = ?1 AND embedding IS NOT NULL) t
-		WHERE typeof(t.text) = 'text' AND length(t.text) BETWEEN ?3 AND ?4 AND ?5 IS NOT NULL AND ?6 >= 0`,
+	// ?5 and ?6 feed PostgreSQL's prefilter; named here (always true) so both take the same parameters.
+	cachedEmbeddingCandidates: `${cachedTexts("type = ?1 AND (?7 IS NULL OR octet_length(content) <= ?7)")}
+		AND ?5 IS ?5 AND ?6 IS ?6`,
+	// octet_length reads a text's size without reading the text.
+	cachedEmbeddingLargeRows: `SELECT id FROM memories WHERE type = ?1 AND embedding IS NOT NULL
+		AND octet_length(content) > ?2 AND octet_length(content) >= ?3`,
+	cachedEmbeddingCandidate: cachedTexts("id = ?1"),
 	memoryScanCandidates: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND embedding IS NOT NULL
 		AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)`,
 	memoryScanCandidatesInRoom: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND room_id = ?2

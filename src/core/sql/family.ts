@@ -87,12 +87,27 @@ export interface Statements {
 	/** (id, embedding) */
 	memoryEmbeddingUpdate: string;
 	/**
-	 * (type, jsonKey, minLength, maxLength, input, threshold) → text, embedding of memories with an
-	 * embedding whose text length is in range. A family may prefilter with the engine's own bounded
-	 * Levenshtein (PostgreSQL's fuzzystrmatch, only up to its 255-character limit); the final distance
-	 * is always computed in JavaScript, so every backend returns the same rows.
+	 * (type, jsonKey, minLength, maxLength, input or null, threshold, maxContentBytes or null) → text,
+	 * embedding of memories with an embedding whose text (a JSON string) has minLength..maxLength
+	 * code points, among those whose stored content takes at most maxContentBytes (all when null).
+	 * A family may prefilter with the engine's own bounded Levenshtein (PostgreSQL's fuzzystrmatch,
+	 * only up to its 255-character limit, so the input is null when longer: megabytes are not bound
+	 * for nothing); the final distance is always computed in JavaScript, so every backend returns
+	 * the same rows.
 	 */
 	cachedEmbeddingCandidates: string;
+	/**
+	 * (type, maxContentBytes, minLength) → id of the memories with an embedding that
+	 * `cachedEmbeddingCandidates` left out for their size (it may skip those whose content is too
+	 * short to hold minLength characters), to be read one statement each by `cachedEmbeddingCandidate`
+	 * (on an embedded engine, one statement extracting megabytes would block the thread).
+	 */
+	cachedEmbeddingLargeRows: string;
+	/**
+	 * (id, jsonKey, minLength, maxLength) → text, embedding: that memory, if it qualifies as above
+	 * (a family may skip the exact length test, a scan of the text: the caller makes it)
+	 */
+	cachedEmbeddingCandidate: string;
 	/**
 	 * (type, roomId?, agentId?, uniqueOnly) memories with an embedding: the exact scan's input.
 	 * `InRoom` (roomId required) is the same filter written so the (type, room_id) index serves it:

@@ -1,6 +1,7 @@
 /** The contract's memories, vector search and embedding cache, over SQL. */
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import { levenshteinBounded } from "../levenshtein.js";
+import { codePointLength, levenshteinBoundedSliced } from "../levenshtein.js";
+import { TimeSlice } from "../time-slice.js";
 import type {
 	CachedEmbedding,
 	CreateMemoryItem,
@@ -22,6 +23,11 @@ import { SqlSocialAdapter } from "./sql-adapter-social.js";
 /** Cosine similarity at or above which a memory counts as a near-duplicate (ElizaOS semantics). */
 export const DUPLICATE_SIMILARITY = 0.95;
 const DEFAULT_SEARCH_COUNT = 10;
+/**
+ * getCachedEmbeddings on an embedded engine: rows whose stored content is larger than this are
+ * read one statement each, so no statement extracts megabytes of JSON while the event loop waits.
+ */
+const LARGE_CONTENT_BYTES = 64 * 1024;
 const JSON_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Rows per statement of a bulk insert (about 4 MB of JSON at 384 dimensions). */
 const BULK_ROWS = 1000;
@@ -372,22 +378,50 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 		if (params.query_match_count === 0) return [];
 		const input = params.query_input;
 		const threshold = params.query_threshold;
-		const length = Array.from(input).length;
+		const length = codePointLength(input);
+		const [type, key, minLength, maxLength] = [
+			params.query_table_name,
+			params.query_field_sub_name,
+			Math.max(0, length - threshold),
+			length + threshold,
+		];
+		const { statements } = this.family;
+		// Texts can be megabytes long, and an embedded engine runs its statements on this thread:
+		// there, rows whose content is large are read one statement each; and the comparison runs in
+		// slices. So the event loop keeps turning. A server reads them all in one statement.
+		const split = this.ready().backend.driver.concurrentStatements ? null : LARGE_CONTENT_BYTES;
 		const found = await this.op("getCachedEmbeddings", (s) =>
-			s.all(this.family.statements.cachedEmbeddingCandidates, [
-				params.query_table_name,
-				params.query_field_sub_name,
-				Math.max(0, length - threshold),
-				length + threshold,
-				input,
+			s.all(statements.cachedEmbeddingCandidates, [
+				type,
+				key,
+				minLength,
+				maxLength,
+				length <= 255 ? input : null, // only a prefilter limited to 255 characters reads it
 				threshold,
+				split,
 			]),
 		);
+		const large =
+			split === null
+				? []
+				: await this.op("getCachedEmbeddings", (s) =>
+						s.all(statements.cachedEmbeddingLargeRows, [type, split, minLength]),
+					);
+		const slice = new TimeSlice();
 		const scored: { text: string; row: Row; score: number }[] = [];
-		for (const row of found) {
+		const score = async (row: Row) => {
 			const text = row.text as string;
-			const score = levenshteinBounded(text, input, threshold);
-			if (score <= threshold) scored.push({ text, row, score });
+			// Also the exact length test, which cachedEmbeddingCandidate may leave to this side.
+			const distance = await levenshteinBoundedSliced(text, input, threshold, slice);
+			if (distance <= threshold) scored.push({ text, row, score: distance });
+		};
+		for (const row of found) await score(row);
+		for (const { id } of large) {
+			if (slice.due) await slice.giveWay();
+			const [row] = await this.op("getCachedEmbeddings", (s) =>
+				s.all(statements.cachedEmbeddingCandidate, [id, key, minLength, maxLength]),
+			);
+			if (row) await score(row);
 		}
 		scored.sort((a, b) => a.score - b.score || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
 		return scored.slice(0, params.query_match_count).map(({ row, score }) => ({
