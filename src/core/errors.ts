@@ -11,6 +11,7 @@ export type AgentmemErrorCode =
 	| "CONFLICT"
 	| "CONNECTION"
 	| "CIRCUIT_OPEN"
+	| "POOL_EXHAUSTED"
 	| "VECTOR_EXTENSION_UNAVAILABLE"
 	| "UNSUPPORTED_FEATURE"
 	| "CONFIGURATION"
@@ -96,6 +97,17 @@ export class CircuitOpenError extends AgentmemError {
 			options,
 		);
 		this.retryAt = retryAt;
+	}
+}
+
+/**
+ * Every pooled connection stayed busy: more callers were already waiting than the queue holds, or
+ * this one waited longer than its limit. The database is up (this never opens the circuit breaker);
+ * nothing was sent. Retry later, or raise the pool size or the queue's limits.
+ */
+export class PoolExhaustedError extends AgentmemError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("POOL_EXHAUSTED", message, options);
 	}
 }
 

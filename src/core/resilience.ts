@@ -4,17 +4,21 @@
  * attempts are safe to repeat; this file decides when to wait, when to retry and when to fail fast.
  *
  * Only `connection` failures (the database is unreachable) count against the breaker; any answer
- * from the database, even an error, proves it is up. Errors that cannot succeed on retry
- * (validation, constraint, syntax, permission) fail at once.
+ * from the database, even an error, proves it is up. Waiting too long for a pooled connection
+ * (`backpressure`) says nothing about the database: it neither counts nor resets the count. Errors
+ * that cannot succeed on retry (validation, constraint, syntax, permission) fail at once.
  */
 import { CircuitOpenError } from "./errors.js";
 
 /**
  * `connection`: the database could not be reached or the connection broke (retry if safe; counts
  * against the breaker). `contention`: the server rolled the work back (serialization failure,
- * deadlock): retrying is always safe and the database is up. `permanent`: retrying cannot help.
+ * deadlock): retrying is always safe and the database is up. `backpressure`: every pooled
+ * connection stayed busy past the caller's limit; nothing was sent, the database's health is
+ * unknown, and the error goes to the caller at once (it already waited). `permanent`: retrying
+ * cannot help.
  */
-export type FailureClass = "connection" | "contention" | "permanent";
+export type FailureClass = "connection" | "contention" | "backpressure" | "permanent";
 
 const CONNECTION_CODES = new Set([
 	"ECONNREFUSED",
@@ -111,6 +115,11 @@ export class CircuitBreaker {
 		if (this.#state !== "closed") this.#set("closed");
 	}
 
+	/** The attempt ended without telling anything about the database (it never reached it). */
+	abstained(probe: boolean): void {
+		if (probe) this.#probing = false;
+	}
+
 	/** The attempt could not reach the database. */
 	unreachable(probe: boolean, err: unknown): void {
 		if (probe) this.#probing = false;
@@ -188,8 +197,10 @@ export class Resilience {
 			} catch (err) {
 				const kind = this.#classify(err);
 				if (kind === "connection") this.breaker?.unreachable(probe, err);
+				else if (kind === "backpressure") this.breaker?.abstained(probe);
 				else this.breaker?.reached(probe);
-				if (n >= max || kind === "permanent" || !attempt.retryable(err, kind)) throw err;
+				if (n >= max || kind === "permanent" || kind === "backpressure") throw err;
+				if (!attempt.retryable(err, kind)) throw err;
 				await this.#sleep(backoffDelay(n, this.#retry as Required<RetryOptions>));
 			}
 		}

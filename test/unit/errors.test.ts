@@ -13,6 +13,7 @@ import {
 	LockedError,
 	NotFoundError,
 	PermissionDeniedError,
+	PoolExhaustedError,
 	UnsupportedFeatureError,
 	ValidationError,
 	VectorExtensionUnavailableError,
@@ -35,6 +36,7 @@ describe("errors", () => {
 		[new ConflictError("id taken", { cause }), "CONFLICT", "ConflictError"],
 		[new ConnectionError("refused", { cause }), "CONNECTION", "ConnectionError"],
 		[new CircuitOpenError(Date.UTC(2030, 0, 1), { cause }), "CIRCUIT_OPEN", "CircuitOpenError"],
+		[new PoolExhaustedError("all busy", { cause }), "POOL_EXHAUSTED", "PoolExhaustedError"],
 		[
 			new VectorExtensionUnavailableError("no vec0", { cause }),
 			"VECTOR_EXTENSION_UNAVAILABLE",

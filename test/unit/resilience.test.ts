@@ -192,3 +192,51 @@ describe("Resilience with a breaker", () => {
 		expect(ran).toBe(false);
 	});
 });
+
+describe("Resilience and back-pressure", () => {
+	const classifyPressure = (err: unknown) =>
+		(err as { code?: string }).code === "BUSY" ? "backpressure" : classify(err);
+
+	it("a busy pool neither counts against the breaker nor resets its count, and is not retried", async () => {
+		const r = new Resilience(
+			{ circuitBreaker: { failureThreshold: 3, resetTimeoutMs: 60_000 } },
+			classifyPressure,
+			noSleep,
+		);
+		let calls = 0;
+		const fail = (code: string) =>
+			r.run(
+				() => {
+					calls++;
+					return Promise.reject(coded(code));
+				},
+				{ retryable: () => true },
+			);
+		for (let i = 0; i < 20; i++) await expect(fail("BUSY")).rejects.toThrow("BUSY");
+		expect(calls).toBe(20); // one attempt each: the caller already waited
+		expect(r.breaker?.state).toBe("closed");
+		const r2 = new Resilience(
+			{ retry: false, circuitBreaker: { failureThreshold: 2, resetTimeoutMs: 60_000 } },
+			classifyPressure,
+			noSleep,
+		);
+		const fail2 = (code: string) =>
+			r2.run(() => Promise.reject(coded(code)), { retryable: () => true });
+		await expect(fail2("ECONNREFUSED")).rejects.toThrow();
+		await expect(fail2("BUSY")).rejects.toThrow(); // does not reset the count
+		await expect(fail2("ECONNREFUSED")).rejects.toThrow();
+		expect(r2.breaker?.state).toBe("open");
+	});
+
+	it("a half-open probe that meets a busy pool lets the next probe through", () => {
+		let now = 0;
+		const b = new CircuitBreaker({ failureThreshold: 1, resetTimeoutMs: 10 }, () => now);
+		b.unreachable(b.admit(), new Error("down"));
+		now = 10;
+		const probe = b.admit();
+		expect(probe).toBe(true);
+		b.abstained(probe);
+		expect(b.state).toBe("half-open");
+		expect(b.admit()).toBe(true);
+	});
+});

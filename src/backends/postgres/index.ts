@@ -1,4 +1,5 @@
 export type { CircuitState } from "../../core/resilience.js";
+export { POOL_QUEUE_DEFAULTS, type PoolQueueOptions } from "./pool-queue.js";
 export {
 	POOL_DEFAULTS,
 	type PostgresAdapterOptions,

@@ -20,6 +20,7 @@ import type {
 	Unsubscribe,
 } from "../../core/types.js";
 import { toPgVectorBinary } from "../../core/vector.js";
+import type { PoolQueueOptions } from "./pool-queue.js";
 import { PostgresPoolDriver } from "./postgres-driver.js";
 import { postgresFailureClass } from "./postgres-errors.js";
 import { postgresFamily } from "./postgres-family.js";
@@ -55,6 +56,12 @@ export interface PostgresAdapterOptions extends SettingsOptions, ResilienceOptio
 	schema?: string;
 	/** Errors of idle pooled connections (the pool discards those connections by itself). */
 	onPoolError?: (err: Error) => void;
+	/**
+	 * Calls beyond the pool's size wait, in order, for a free connection: back-pressure, never a
+	 * database failure (it does not open the circuit breaker). Past these limits a call fails with
+	 * `PoolExhaustedError`. `connectionTimeoutMillis` then bounds only opening a new connection.
+	 */
+	poolQueue?: PoolQueueOptions;
 	/** Install Supabase-compatible row-level security (migration 100) and enable `asUser`. Default false. */
 	rowLevelSecurity?: boolean;
 	/**
@@ -170,6 +177,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 			ownsPool: !o.pool,
 			resilience,
 			onPoolError: o.onPoolError,
+			poolQueue: o.poolQueue,
 		});
 		this.#resilience = resilience;
 		this.#driver = driver;

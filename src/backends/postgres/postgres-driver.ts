@@ -13,11 +13,15 @@
  * connection broke during COMMIT. Both may have been applied, and re-running them would return a
  * wrong answer (createAccount's boolean) or a spurious ConflictError (plain INSERTs of goals and
  * logs), so they fail with ConnectionError and the caller decides.
+ *
+ * Callers wait for a connection in a PoolQueue (pool-queue.ts) before asking the pool for one:
+ * a busy pool is back-pressure, never a failure of the database.
  */
 import type { Pool, PoolClient } from "pg";
 import { AgentmemError, ConnectionError, DatabaseError } from "../../core/errors.js";
 import type { FailureClass, Resilience } from "../../core/resilience.js";
 import type { Row, SqlDriver, SqlSession } from "../../core/sql/driver.js";
+import { PoolQueue, type PoolQueueOptions } from "./pool-queue.js";
 import { postgresConstraintOf, wrapPostgresError } from "./postgres-errors.js";
 
 export interface PostgresDriverOptions {
@@ -26,6 +30,8 @@ export interface PostgresDriverOptions {
 	resilience: Resilience;
 	/** Told about errors of idle pooled connections (which the pool then discards). */
 	onPoolError?: (err: Error) => void;
+	/** Limits of the wait for a connection. */
+	poolQueue?: PoolQueueOptions;
 }
 
 const SELECT = /^\s*SELECT\b/i;
@@ -49,6 +55,7 @@ export class PostgresPoolDriver implements SqlDriver {
 		this.#guarded.add(client);
 		client.on("error", (err) => this.#dead.set(client, err));
 	};
+	readonly #queue: PoolQueue;
 	#closed = false;
 	readonly session: SqlSession;
 	readonly concurrentStatements = true;
@@ -56,6 +63,8 @@ export class PostgresPoolDriver implements SqlDriver {
 	constructor(pool: Pool, options: PostgresDriverOptions) {
 		this.#pool = pool;
 		this.#options = options;
+		// pg's default `max` is 10.
+		this.#queue = new PoolQueue(pool.options?.max ?? 10, options.poolQueue);
 		// Without a listener an idle client's error (server restart, pg_terminate_backend) would
 		// crash the process; the pool has already removed that client.
 		this.#onError = (err) => options.onPoolError?.(err);
@@ -73,10 +82,13 @@ export class PostgresPoolDriver implements SqlDriver {
 		return this.#pool;
 	}
 
+	/** Waits for a slot in the queue, then checks a client out; the slot is held until `#release`. */
 	async #checkout(): Promise<PoolClient> {
+		await this.#queue.acquire();
 		try {
 			return await this.#pool.connect();
 		} catch (err) {
+			this.#queue.release();
 			if (err && typeof err === "object") this.#unsent.add(err);
 			throw err;
 		}
@@ -94,6 +106,7 @@ export class PostgresPoolDriver implements SqlDriver {
 			throw err;
 		} finally {
 			client.release(broken ?? this.#dead.get(client));
+			this.#queue.release();
 		}
 	}
 
