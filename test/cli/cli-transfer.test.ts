@@ -58,7 +58,7 @@ describe("agentmem export / import", () => {
 		expect(JSON.parse(lines[0] as string)).toMatchObject({
 			format: "agentmem",
 			version: 1,
-			schemaVersion: 1,
+			schemaVersion: 2, // SQLite migration 002 (lower-case ids)
 			embeddingDimension: DIM,
 			embeddingModel: "fixture-model",
 		});
