@@ -252,5 +252,8 @@ export function registerDataRulesTests(ctx: ConformanceContext): void {
 		expect(await a.getRoom(none)).toBeNull();
 		await a.createKnowledge({ id: newId(), agentId: w.agentId, content: { text: "k" } });
 		expect(await a.getKnowledge({ agentId: w.agentId, id: undefined })).toHaveLength(1);
+		expect(await a.getKnowledge({ agentId: w.agentId, id: null as unknown as UUID })).toHaveLength(
+			1,
+		);
 	});
 }

@@ -36,7 +36,9 @@ export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements Dat
 		if (params === null || typeof params !== "object")
 			throw new ValidationError("params", "expected an object");
 		const agentId = v.uuid(params.agentId, "agentId");
-		const id = params.id === undefined ? undefined : knowledgeId(params.id, "id");
+		// A missing id (undefined or null) is no filter, as in ElizaOS's adapters.
+		const id =
+			params.id === undefined || params.id === null ? undefined : knowledgeId(params.id, "id");
 		v.assertOptionalCount(params.limit, "limit");
 		if (params.query !== undefined || params.conversationContext !== undefined) {
 			throw new UnsupportedFeatureError(
