@@ -3,6 +3,10 @@ import { describe, it } from "vitest";
 
 it("runs", () => undefined);
 
+it("fails on purpose", () => {
+	throw new Error("the fixture's failure");
+});
+
 describe("a group needing a server", () => {
 	it("one", (ctx) => ctx.skip("needs a server: FIXTURE_URL is not set"));
 	it("two", (ctx) => ctx.skip("needs a server: FIXTURE_URL is not set"));

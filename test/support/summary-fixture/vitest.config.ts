@@ -5,6 +5,6 @@ export default defineConfig({
 	test: {
 		root: import.meta.dirname,
 		include: ["*.fixture.ts"],
-		reporters: ["../summary-reporter.ts", "default"],
+		reporters: ["../summary-reporter.ts"],
 	},
 });
