@@ -144,7 +144,7 @@ export function registerEmbeddingCacheTests(ctx: ConformanceContext): void {
 			{ embedding: axis(DIM, 0), levenshtein_score: 1 },
 			{ embedding: axis(DIM, 1), levenshtein_score: 2 },
 		]);
-		if (process.env.AGENTMEM_REPORT_TIMINGS) {
+		if (typeof process !== "undefined" && process.env?.AGENTMEM_REPORT_TIMINGS) {
 			const { elapsedMs, wallMs, cpuMs } = watched;
 			console.log(
 				`getCachedEmbeddings 1 MB on ${a.capabilities.backend}: ${elapsedMs.toFixed(1)} ms; longest gap between timer ticks ${wallMs.toFixed(1)} ms (${cpuMs.toFixed(1)} ms of CPU)`,
@@ -155,7 +155,7 @@ export function registerEmbeddingCacheTests(ctx: ConformanceContext): void {
 		// a 1 MB row: 5-25 ms) and garbage collection (whose helper threads add to the process's CPU
 		// time). Measured on a loaded 2-core box: 45-110 ms in all, gaps of 5-40 ms of CPU. The
 		// bounds are generous so that a shared, loaded machine does not fail them.
-		expect(watched.cpuMs).toBeLessThan(100);
+		if (watched.cpuMeasured) expect(watched.cpuMs).toBeLessThan(100);
 		expect(watched.wallMs).toBeLessThan(1_000);
 		expect(watched.elapsedMs).toBeLessThan(5_000);
 	}, 60_000);

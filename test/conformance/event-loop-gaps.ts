@@ -9,21 +9,23 @@ export interface LoopGaps {
 	wallMs: number;
 	/** The most CPU time the process used between two ticks, ms (the wall time without `process`). */
 	cpuMs: number;
+	/** Whether `cpuMs` is CPU time (Node), not wall time (a browser). */
+	cpuMeasured: boolean;
 	/** The work's own wall-clock duration, ms. */
 	elapsedMs: number;
 	ticks: number;
 }
 
-const cpuNow: () => number =
-	typeof process !== "undefined" && typeof process.cpuUsage === "function"
-		? () => {
-				const { user, system } = process.cpuUsage();
-				return (user + system) / 1000;
-			}
-		: () => performance.now();
+const cpuMeasured = typeof process !== "undefined" && typeof process.cpuUsage === "function";
+const cpuNow: () => number = cpuMeasured
+	? () => {
+			const { user, system } = process.cpuUsage();
+			return (user + system) / 1000;
+		}
+	: () => performance.now();
 
 export async function watchEventLoop<T>(work: () => Promise<T>): Promise<{ result: T } & LoopGaps> {
-	const gaps: LoopGaps = { wallMs: 0, cpuMs: 0, elapsedMs: 0, ticks: 0 };
+	const gaps: LoopGaps = { wallMs: 0, cpuMs: 0, cpuMeasured, elapsedMs: 0, ticks: 0 };
 	let wall = performance.now();
 	let cpu = cpuNow();
 	const timer = setInterval(() => {
