@@ -24,24 +24,30 @@ async function seeded(a: DatabaseAdapter): Promise<World> {
 }
 
 export function registerBadInputTests(ctx: ConformanceContext): void {
+	// Every test here writes nothing (each checks that against its own before/after stats), so they
+	// share one seeded adapter instead of a fresh one each.
+	let world: { adapter: DatabaseAdapter; w: World } | undefined;
+	const shared = async () => {
+		const a = await ctx.sharedAdapter({ embeddingDimension: DIM });
+		if (world?.adapter !== a) world = { adapter: a, w: await seeded(a) };
+		return { a, w: world.w };
+	};
+
 	it.each([...VALIDATION, ...MEMORY_VALIDATION, ...DATA_RULE_VALIDATION])(
 		"%s → ValidationError, nothing written",
 		async (_name, call) => {
-			const a = await ctx.makeAdapter({ embeddingDimension: DIM });
-			const w = await seeded(a);
+			const { a, w } = await shared();
 			await expectRefusedUnchanged(a, () => call(a, w), ValidationError);
 		},
 	);
 
 	it.each(NOT_FOUND)("%s → NotFoundError, nothing written", async (_name, call) => {
-		const a = await ctx.makeAdapter({ embeddingDimension: DIM });
-		const w = await seeded(a);
+		const { a, w } = await shared();
 		await expectRefusedUnchanged(a, () => call(a, w), NotFoundError);
 	});
 
 	it("reads scoped to unknown ids return empty results, not errors", async () => {
-		const a = await ctx.makeAdapter({ embeddingDimension: DIM });
-		await seeded(a);
+		const { a } = await shared();
 		const id = newId();
 		expect(await a.getAccountById(id)).toBeNull();
 		expect(await a.getRoom(id)).toBeNull();
@@ -60,8 +66,7 @@ export function registerBadInputTests(ctx: ConformanceContext): void {
 	});
 
 	it("accepts count 0 and returns nothing", async () => {
-		const a = await ctx.makeAdapter({ embeddingDimension: DIM });
-		const w = await seeded(a);
+		const { a, w } = await shared();
 		expect(await a.getMemories({ roomId: w.roomId, tableName: "messages", count: 0 })).toEqual([]);
 		expect(
 			await a.searchMemoriesByEmbedding(axis(DIM, 0), { tableName: "messages", count: 0 }),

@@ -14,6 +14,12 @@ export const DEFAULT_DIMENSION = 8;
 export interface ConformanceContext {
 	/** A fresh, initialised, empty adapter of this dimension (default 8); closed after the test. */
 	makeAdapter(opts?: { embeddingDimension?: number }): Promise<DatabaseAdapter>;
+	/**
+	 * One adapter shared by consecutive tests that each check they wrote nothing (a fresh schema
+	 * and its migrations per test cost minutes per backend): created at first use, closed when a
+	 * test asks for a fresh adapter, another dimension, or the backend's suite ends.
+	 */
+	sharedAdapter(opts?: { embeddingDimension?: number }): Promise<DatabaseAdapter>;
 }
 
 export { seededRng } from "../support/random.js";

@@ -2,7 +2,7 @@
  * The conformance suite: the single definition of agentmem's behaviour, run unchanged against every
  * backend. A backend's test file calls `registerConformanceSuite` with a factory of fresh adapters.
  */
-import { afterEach, describe } from "vitest";
+import { afterAll, afterEach, describe } from "vitest";
 import type { DatabaseAdapter } from "../../src/core/adapter.js";
 import { registerAccountsTests } from "./accounts.js";
 import { registerBadInputTests } from "./bad-input.js";
@@ -64,8 +64,28 @@ export function registerConformanceSuite(name: string, options: ConformanceOptio
 		afterEach(async () => {
 			for (const adapter of open.splice(0)) await adapter.close();
 		});
+		let shared: { dimension: number; adapter: Promise<DatabaseAdapter> } | undefined;
+		const closeShared = async () => {
+			const adapter = shared?.adapter;
+			shared = undefined;
+			await adapter?.then(
+				(a) => a.close(),
+				() => undefined,
+			);
+		};
+		afterAll(closeShared);
 		const ctx: ConformanceContext = {
+			async sharedAdapter(opts = {}) {
+				const dimension = opts.embeddingDimension ?? DEFAULT_DIMENSION;
+				if (shared?.dimension !== dimension) {
+					await closeShared();
+					shared = { dimension, adapter: options.makeAdapter({ embeddingDimension: dimension }) };
+				}
+				return shared.adapter;
+			},
 			async makeAdapter(opts = {}) {
+				// Backends that share one database instance between adapters start each afresh.
+				await closeShared();
 				const adapter = await options.makeAdapter({
 					embeddingDimension: opts.embeddingDimension ?? DEFAULT_DIMENSION,
 				});

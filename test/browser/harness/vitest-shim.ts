@@ -25,6 +25,7 @@ interface Suite {
 	name: string;
 	beforeEach: Fn[];
 	afterEach: Fn[];
+	afterAll: Fn[];
 	children: (Suite | Test)[];
 }
 
@@ -41,6 +42,7 @@ const newSuite = (name: string): Suite => ({
 	name,
 	beforeEach: [],
 	afterEach: [],
+	afterAll: [],
 	children: [],
 });
 
@@ -81,6 +83,10 @@ export function beforeEach(fn: Fn): void {
 
 export function afterEach(fn: Fn): void {
 	current.afterEach.push(fn);
+}
+
+export function afterAll(fn: Fn): void {
+	current.afterAll.push(fn);
 }
 
 function formatName(name: string, args: unknown[], index: number): string {
@@ -139,6 +145,8 @@ async function runSuite(
 		result.ms = Math.round(performance.now() - started);
 		onResult(result);
 	}
+	// Like vitest, a failing afterAll fails the run, not a test.
+	for (const hook of suite.afterAll) await hook();
 }
 
 function describeError(err: unknown): string {
