@@ -4,7 +4,7 @@
  * Counts Unicode code points, as PostgreSQL and SQLite's `length()` do, so every backend ranks
  * `getCachedEmbeddings` identically, for text of any length (PostgreSQL's own function stops at 255).
  *
- * Cost O(n · max) time at worst and O(max) memory: the common prefix and suffix are skipped (they
+ * Cost O(n · max) time at worst and O(n) memory: the common prefix and suffix are skipped (they
  * never change the distance), then only the diagonals |i - j| <= max are followed, one edit at a
  * time (Landau–Vishkin), so near-identical texts cost about one comparison per character. A 1 MB
  * text against a near-identical one is a few million steps; `levenshteinBoundedSliced` runs them
@@ -103,11 +103,13 @@ function* distanceSteps(a: string, b: string, max: number): Generator<void, numb
 	// D[i][i + d] <= e; each round e extends every diagonal by one edit, then slides along equal
 	// characters. Rounds 0..max over diagonals -max..max: O((n + m) · max) at worst, and for
 	// near-identical texts little more than one pass over them.
-	const off = max + 1;
-	let prev = new Int32Array(2 * max + 3).fill(UNREACHED);
-	let curr = new Int32Array(2 * max + 3).fill(UNREACHED);
+	// The distance never exceeds the longer length: a larger bound needs no more rounds or room.
+	const k = Math.min(max, Math.max(n, m));
+	const off = k + 1;
+	let prev = new Int32Array(2 * k + 3).fill(UNREACHED);
+	let curr = new Int32Array(2 * k + 3).fill(UNREACHED);
 	let work = 0;
-	for (let e = 0; e <= max; e++) {
+	for (let e = 0; e <= k; e++) {
 		const dLo = Math.max(-e, -n);
 		const dHi = Math.min(e, m);
 		for (let d = dLo; d <= dHi; d++) {

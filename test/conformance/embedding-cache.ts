@@ -78,6 +78,14 @@ export function registerEmbeddingCacheTests(ctx: ConformanceContext): void {
 			{ embedding: axis(DIM, 0), levenshtein_score: 0 },
 		]);
 		expect(await a.getCachedEmbeddings(params("zzzzzzzzzzzzzzzzzz", 3))).toEqual([]);
+		// The largest threshold a count may be: every text is within it, at its exact distance.
+		expect(await a.getCachedEmbeddings(params("hello", 2 ** 31 - 1))).toEqual([
+			{ embedding: axis(DIM, 5), levenshtein_score: 5 }, // "hello worl"
+			{ embedding: axis(DIM, 1), levenshtein_score: 6 }, // "hello wordl"
+			{ embedding: axis(DIM, 0), levenshtein_score: 6 }, // "hello world"
+			{ embedding: axis(DIM, 2), levenshtein_score: 6 }, // "hellp world"
+			{ embedding: axis(DIM, 3), levenshtein_score: 7 }, // "goodbye"
+		]);
 	});
 
 	it("works on texts far over 255 characters, with exact distances", async () => {

@@ -58,6 +58,12 @@ describe("levenshteinBounded", () => {
 		expect(levenshteinBounded("a", "a".repeat(100), 5)).toBeGreaterThan(5);
 	});
 
+	it("takes any bound, up to the largest count, with room for the texts only", () => {
+		expect(levenshteinBounded("kitten", "sitting", 2 ** 31 - 1)).toBe(3);
+		expect(levenshteinBounded("abc", "xyz", 2 ** 31 - 1)).toBe(3);
+		expect(levenshteinBounded("abc", "", 2 ** 31 - 1)).toBe(3);
+	});
+
 	it("counts code points: pairs sharing a high or a low surrogate, common prefixes and suffixes", () => {
 		// U+1F600 and U+1F601 share their high surrogate; U+1F600 and U+1FA00 share their low one.
 		const alphabet = ["a", "b", "\u{1F600}", "\u{1F601}", "\u{1FA00}", "\uD83D", "\uDE00"];

@@ -383,7 +383,7 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 			params.query_table_name,
 			params.query_field_sub_name,
 			Math.max(0, length - threshold),
-			length + threshold,
+			Math.min(length + threshold, v.MAX_COUNT), // PostgreSQL binds it as a 32-bit integer
 		];
 		const { statements } = this.family;
 		// Texts can be megabytes long, and an embedded engine runs its statements on this thread:
