@@ -33,10 +33,18 @@ if (db) {
 	// An asUser view is a full DatabaseAdapter: service_role (which bypasses the policies) behaves
 	// exactly like the plain adapter, every call running in its own role-switching transaction.
 	registerConformanceSuite("postgres asUser(service_role)", {
-		makeAdapter: async ({ embeddingDimension }) =>
-			(await db.adapter({ rowLevelSecurity: true, embeddingDimension })).asUser({
-				role: "service_role",
-			}),
+		makeAdapter: async ({ embeddingDimension }) => {
+			const owner = await db.adapter({ rowLevelSecurity: true, embeddingDimension });
+			const view = owner.asUser({ role: "service_role" });
+			// A view's close() leaves its owner's pool open (by design): the suite's close of the view
+			// must end the owner too, or every test leaks a pool and the server runs out of clients.
+			const closeView = view.close.bind(view);
+			view.close = async () => {
+				await closeView();
+				await owner.close();
+			};
+			return view;
+		},
 	});
 
 	describe("postgres row-level security (asUser)", () => {
