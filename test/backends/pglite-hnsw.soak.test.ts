@@ -43,5 +43,5 @@ describe("pglite keeps planner statistics current (soak)", () => {
 		});
 		expect(best?.embedding?.[0]).toBeCloseTo(query[0] as number, 5);
 		await a.close();
-	});
+	}, 600_000);
 });
