@@ -169,8 +169,13 @@ export interface DatabaseAdapter {
 	/**
 	 * The `count` (default 10) memories most similar to `embedding` among those that pass every
 	 * filter (filters apply before top-k, never after), with `similarity >= match_threshold`,
-	 * ordered by similarity descending, each carrying `similarity` and its `embedding`. Memories
-	 * without an embedding are never returned. An all-zero, non-finite or wrong-length query throws.
+	 * ordered by similarity descending, each carrying `similarity` and its `embedding`. Equal
+	 * similarities (identical or parallel vectors) rank by id ascending, also at the `count`
+	 * cut-off: every backend returns the same items. Memories without an embedding are never
+	 * returned. An all-zero, non-finite or wrong-length query throws. Vectors (queries and stored
+	 * ones) are 32-bit floats: each component is rounded to float32 first, one beyond its range
+	 * (|x| > 3.4e38) throws `ValidationError`, and a vector whose components all round to zero is
+	 * all-zero.
 	 */
 	searchMemoriesByEmbedding(
 		embedding: EmbeddingInput,
@@ -247,7 +252,8 @@ export interface DatabaseAdapter {
 	getKnowledge(params: GetKnowledgeParams): Promise<KnowledgeItem[]>;
 	/**
 	 * The `match_count` items (the agent's own and shared ones) most similar to `embedding`, with
-	 * `similarity >= match_threshold`, by similarity descending. Same rules as memory search.
+	 * `similarity >= match_threshold`, by similarity descending, equal similarities by id
+	 * ascending (also at the `match_count` cut-off). Same rules as memory search.
 	 */
 	searchKnowledge(params: SearchKnowledgeParams): Promise<KnowledgeItem[]>;
 	/**

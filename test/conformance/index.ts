@@ -21,6 +21,7 @@ import { registerLogsTests } from "./logs.js";
 import { registerMemoriesTests } from "./memories.js";
 import { registerRelationshipsTests } from "./relationships.js";
 import { registerRoomsParticipantsTests } from "./rooms-participants.js";
+import { registerSearchTiesTests } from "./search-ties.js";
 import { registerSubscribeTests } from "./subscribe.js";
 import { registerTransactionsTests } from "./transactions.js";
 import { registerVectorSearchTests } from "./vector-search.js";
@@ -34,6 +35,7 @@ const TOPICS = {
 	"data-rules": registerDataRulesTests,
 	"vector-search": registerVectorSearchTests,
 	"filtered-topk": registerFilteredTopKTests,
+	"search-ties": registerSearchTiesTests,
 	dimensions: registerDimensionsTests,
 	dedup: registerDedupTests,
 	"embedding-cache": registerEmbeddingCacheTests,

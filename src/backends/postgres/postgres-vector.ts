@@ -4,10 +4,13 @@
  * none (d > 4000: exact scan). Searches (migration 003) order by the same expression, so the planner can use the
  * index; every filter sits in the WHERE clause, and pgvector >= 0.8's iterative index scan keeps
  * reading the index until `count` rows pass them, so filters apply before top-k. The candidates
- * are then ranked in JavaScript (the shared `rankBySimilarity`), so similarities, order and ties
- * equal every other backend's.
+ * are then ranked in JavaScript (the shared `rankCandidates`), so similarities, order and ties
+ * equal every other backend's. The SQL cut keeps every row tied with the last one (migration 005),
+ * a few more than `count` are fetched, and while rows left out could still tie with the cut-off
+ * (more near-identical vectors than were fetched) the search asks again for four times as many.
  */
-import { rankBySimilarity } from "../../core/sql/exact-scan.js";
+import type { Row, SqlSession } from "../../core/sql/driver.js";
+import { FLOAT32_CUTOFF_MARGIN, rankCandidates } from "../../core/sql/exact-scan.js";
 import type {
 	KnowledgeVectorQuery,
 	MemoryVectorQuery,
@@ -20,6 +23,15 @@ export const VECTOR_INDEX_MAX_DIMENSION = 2000;
 export const HALFVEC_INDEX_MAX_DIMENSION = 4000;
 /** pgvector's `hnsw.ef_search` ceiling. */
 const MAX_EF_SEARCH = 1000;
+/** Candidates fetched beyond `count`, so near-ties at the cut-off are ranked here, not by the SQL. */
+const OVERFETCH = 16;
+/** The largest LIMIT an `integer` parameter takes. */
+const MAX_LIMIT = 2 ** 31 - 1;
+/**
+ * Between 2000 and 4000 dimensions the index orders by halfvec distance (11-bit significands), so
+ * rows further from the cut-off may still be on the wrong side of it.
+ */
+const HALFVEC_CUTOFF_MARGIN = 4e-3;
 
 export type VectorIndexKind = "vector" | "halfvec" | "none";
 
@@ -64,39 +76,51 @@ export interface PostgresVectorOptions {
  * which set `hnsw.*` for that statement's transaction and run the filtered top-k query.
  */
 export function createPostgresVectorSearch(options: PostgresVectorOptions): VectorSearch {
-	/** `hnsw.ef_search` for `count` results; null where there is no index to tune. */
-	const efSearch = (query: Float32Array, count: number): number | null =>
+	/** `hnsw.ef_search` for `count` results out of `limit` candidates; null without an index. */
+	const efSearch = (query: Float32Array, count: number, limit: number): number | null =>
 		vectorIndexKind(query.length) === "none"
 			? null
 			: // pgvector's default (40) gave recall@10 of 0.92 at 100,000 rows here; 80 gave 0.99 for
 				// 10% more time (bench: raw-pgvector's ef_search curve).
-				Math.min(MAX_EF_SEARCH, Math.max(80, 4 * count));
+				Math.min(MAX_EF_SEARCH, Math.max(80, 4 * count, limit));
 	const encode =
 		options.encodeQuery ?? ((query: Float32Array) => postgresFamily.encodeEmbedding(query));
 
+	/** Fetches `limit` candidates (and their ties) until the cut-off is certain, then ranks them. */
+	const nearest = async (
+		query: Float32Array,
+		q: { count: number; threshold?: number },
+		fetch: (limit: number, efSearch: number | null) => Promise<Row[]>,
+	): Promise<Row[]> => {
+		const margin =
+			vectorIndexKind(query.length) === "halfvec" ? HALFVEC_CUTOFF_MARGIN : FLOAT32_CUTOFF_MARGIN;
+		for (let limit = Math.min(MAX_LIMIT, q.count + OVERFETCH); ; ) {
+			const rows = await fetch(limit, efSearch(query, q.count, limit));
+			// At the largest limit there is nothing more to ask for: rank what came.
+			const cut = limit === MAX_LIMIT ? Number.POSITIVE_INFINITY : limit;
+			const ranked = rankCandidates(postgresFamily, rows, query, q, cut, margin);
+			if (ranked) return ranked;
+			limit = Math.min(MAX_LIMIT, limit * 4);
+		}
+	};
+
 	return {
-		async searchMemories(session, query, q: MemoryVectorQuery) {
-			const rows = await session.all(SEARCH_MEMORIES, [
-				encode(query),
-				q.tableName,
-				q.count,
-				q.roomId ?? null,
-				q.agentId ?? null,
-				q.uniqueOnly,
-				efSearch(query, q.count),
-				options.iterativeScan,
-			]);
-			return rankBySimilarity(postgresFamily, rows, query, q.count, q.threshold);
-		},
-		async searchKnowledge(session, query, q: KnowledgeVectorQuery) {
-			const rows = await session.all(SEARCH_KNOWLEDGE, [
-				encode(query),
-				q.agentId,
-				q.count,
-				efSearch(query, q.count),
-				options.iterativeScan,
-			]);
-			return rankBySimilarity(postgresFamily, rows, query, q.count, q.threshold);
-		},
+		searchMemories: (session: SqlSession, query, q: MemoryVectorQuery) =>
+			nearest(query, q, (limit, ef) =>
+				session.all(SEARCH_MEMORIES, [
+					encode(query),
+					q.tableName,
+					limit,
+					q.roomId ?? null,
+					q.agentId ?? null,
+					q.uniqueOnly,
+					ef,
+					options.iterativeScan,
+				]),
+			),
+		searchKnowledge: (session: SqlSession, query, q: KnowledgeVectorQuery) =>
+			nearest(query, q, (limit, ef) =>
+				session.all(SEARCH_KNOWLEDGE, [encode(query), q.agentId, limit, ef, options.iterativeScan]),
+			),
 	};
 }

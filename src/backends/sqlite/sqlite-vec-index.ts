@@ -6,7 +6,7 @@
  * next vec0-mode open rebuilds it. Knowledge search uses the exact scan (small per-agent sets).
  */
 import type { SqlSession } from "../../core/sql/driver.js";
-import { createExactScan, rankBySimilarity } from "../../core/sql/exact-scan.js";
+import { createExactScan, rankCandidates } from "../../core/sql/exact-scan.js";
 import type { MemoryVectorQuery, VectorSearch } from "../../core/sql/family.js";
 import { sqliteFamily } from "./sqlite-family.js";
 import { MEMORY_COLUMNS } from "./sqlite-statements.js";
@@ -15,7 +15,9 @@ import { MEMORY_COLUMNS } from "./sqlite-statements.js";
 export const VEC0_MAX_K = 4096;
 /**
  * Extra neighbours fetched beyond `count`: vec0 ranks in float32, the final order (and ties by id)
- * comes from `rankBySimilarity`, so near-ties at the cut-off resolve exactly like the exact scan.
+ * comes from `rankCandidates`, so near-ties at the cut-off resolve exactly like the exact scan.
+ * When more rows than that tie with the cut-off, vec0 kept an arbitrary few of them: the search
+ * is then answered by the exact scan.
  */
 const OVERFETCH = 16;
 /** agentmem_meta key: "fresh" while the index mirrors the table, "stale" once it may not. */
@@ -113,7 +115,9 @@ export function createVec0Search(): VectorSearch {
 				q.roomId ?? null,
 				q.agentId ?? null,
 			]);
-			return rankBySimilarity(sqliteFamily, rows, query, q.count, q.threshold);
+			return (
+				rankCandidates(sqliteFamily, rows, query, q, k) ?? exact.searchMemories(session, query, q)
+			);
 		},
 		searchKnowledge: (session, query, q) => exact.searchKnowledge(session, query, q),
 	};

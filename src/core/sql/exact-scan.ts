@@ -36,6 +36,42 @@ export function rankBySimilarity(
 	}));
 }
 
+/**
+ * How far an engine's own cosine distance (float32 arithmetic) may disagree with
+ * `rankBySimilarity`'s (float64 over the same float32 values): rows within this of the cut-off
+ * may rank on either side of it.
+ */
+export const FLOAT32_CUTOFF_MARGIN = 1e-4;
+
+/**
+ * Ranks the candidates an engine chose by its own distance order, cut at `limit` rows (pgvector's
+ * LIMIT, vec0's k), like `rankBySimilarity` (similarity descending, ties by id ascending). Returns
+ * null when a row the engine left out could still tie with or beat the `count`-th result: the
+ * engine returned `limit` rows or more (it may have left some out) and the last of them is within
+ * `margin` of the `count`-th (e.g. more identical vectors than were fetched). The caller then asks
+ * again with a larger limit, or scans exactly.
+ */
+export function rankCandidates(
+	family: SqlFamily,
+	rows: Row[],
+	query: Float32Array,
+	q: { count: number; threshold?: number },
+	limit: number,
+	margin = FLOAT32_CUTOFF_MARGIN,
+): Row[] | null {
+	const ranked = rankBySimilarity(family, rows, query, rows.length);
+	const last = ranked[ranked.length - 1]?.similarity as number | undefined;
+	const cut = ranked[Math.min(q.count, ranked.length) - 1]?.similarity as number | undefined;
+	const belowThreshold =
+		q.threshold !== undefined && last !== undefined && last + margin < q.threshold;
+	if (rows.length >= limit && last !== undefined && cut !== undefined && !belowThreshold) {
+		if (cut - last <= margin) return null;
+	}
+	const top = ranked.slice(0, q.count);
+	const threshold = q.threshold;
+	return threshold === undefined ? top : top.filter((r) => (r.similarity as number) >= threshold);
+}
+
 export function createExactScan(family: SqlFamily): VectorSearch {
 	const s = family.statements;
 	const rank = (rows: Row[], query: Float32Array, count: number, threshold?: number): Row[] =>
