@@ -1,0 +1,87 @@
+/**
+ * A sequence as runnable TypeScript: paste it into a file next to src/ and run it with
+ * `npx tsx` (or into a vitest test) on each backend to see where they part. Each call runs at the
+ * logical time the harness gave it, and prints its outcome.
+ */
+import { T0 } from "./domain.js";
+import { isTransaction, type Op } from "./operations.js";
+import type { Outcome } from "./runner.js";
+
+/** A value as a TypeScript expression (NaN, Infinity, undefined and Float32Array included). */
+export function literal(v: unknown): string {
+	if (v === undefined) return "undefined";
+	if (typeof v === "number") {
+		if (Number.isNaN(v)) return "Number.NaN";
+		if (v === Number.POSITIVE_INFINITY) return "Number.POSITIVE_INFINITY";
+		if (v === Number.NEGATIVE_INFINITY) return "Number.NEGATIVE_INFINITY";
+		return String(v);
+	}
+	if (v instanceof Float32Array) return `new Float32Array(${literal(Array.from(v))})`;
+	if (Array.isArray(v)) return `[${v.map(literal).join(", ")}]`;
+	if (v && typeof v === "object") {
+		const members = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${literal(x)}`);
+		return `{ ${members.join(", ")} }`;
+	}
+	return JSON.stringify(v);
+}
+
+function lines(
+	ops: Op[],
+	db: string,
+	outcomes: (Outcome | undefined)[],
+	indent: string,
+	step: { n: number },
+	rethrow: boolean,
+	marked?: number,
+): string[] {
+	const out: string[] = [];
+	ops.forEach((op, i) => {
+		const expected = outcomes[i];
+		if (i === marked) out.push(`${indent}// ---- the backends part here ----`);
+		if (isTransaction(op)) {
+			out.push(`${indent}await ${rethrow ? "" : "show("}${db}.transaction(async (tx) => {`);
+			out.push(...lines(op.body, "tx", expected?.inner ?? [], `${indent}\t`, step, !op.catchEach));
+			out.push(
+				op.end === "throw"
+					? `${indent}\tthrow new Error("fn threw");`
+					: `${indent}\treturn "done";`,
+			);
+			out.push(`${indent}})${rethrow ? "" : ")"}; // ${JSON.stringify(expected ?? "not reached")}`);
+			return;
+		}
+		const args = op.a.map(literal).join(", ");
+		out.push(
+			`${indent}await at(${step.n++}, () => ${db}.${op.m}(${args}), ${rethrow}); // ${JSON.stringify(expected ?? "not reached")}`,
+		);
+	});
+	return out;
+}
+
+/**
+ * The program: run it at the repository's root (e.g. `npx tsx repro.ts`, or pasted into a
+ * `*.test.ts`) with AGENTMEM_URL naming each backend in turn (`sqljs:memory`, `sqlite::memory:`,
+ * `pglite:memory`, a `postgres://` URL). `marked` is the top-level operation where they part.
+ */
+export function printSequence(
+	ops: Op[],
+	dim: number,
+	outcomes: Outcome[],
+	marked?: number,
+): string {
+	return [
+		`import { createAdapter, type DatabaseAdapter } from "./src/index.js";`,
+		`const db: DatabaseAdapter = await createAdapter(process.env.AGENTMEM_URL ?? "sqljs:memory", { embeddingDimension: ${dim} });`,
+		"const realNow = Date.now;",
+		"/** Runs call n at the harness's logical time and prints its outcome; rethrows inside a transaction. */",
+		"async function at(n: number, f: () => Promise<unknown>, rethrow: boolean) {",
+		`\tDate.now = () => ${T0} + 1000 * n;`,
+		"\ttry { console.log(n, JSON.stringify(await f())); }",
+		"\tcatch (e) { console.log(n, (e as { code?: string }).code ?? String(e)); if (rethrow) throw e; }",
+		"\tfinally { Date.now = realNow; }",
+		"}",
+		"async function show(p: Promise<unknown>) { try { console.log(JSON.stringify(await p)); } catch (e) { console.log((e as { code?: string }).code ?? String(e)); } }",
+		...lines(ops, "db", outcomes, "", { n: 0 }, false, marked),
+		"for await (const r of db.exportRecords()) console.log(JSON.stringify(r, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v)));",
+		"await db.close();",
+	].join("\n");
+}
