@@ -138,7 +138,8 @@ export interface DatabaseAdapter {
 	 * With `unique = true` and an embedding, the memory is compared with the existing memories of
 	 * the same agent, room and type: when one has cosine similarity >= 0.95 it is stored with
 	 * `unique = false`, else `unique = true`. Without `unique`, or without an embedding, no check
-	 * is made and it is stored with `unique = true`. An all-zero embedding is stored as missing.
+	 * is made and it is stored with `unique = true`. An all-zero embedding (or one without
+	 * direction as float32, see `searchMemoriesByEmbedding`) is stored as missing.
 	 * Storing an id that already exists replaces that memory (same type) or throws `ConflictError`.
 	 */
 	createMemory(memory: Memory, tableName: string, unique?: boolean): Promise<void>;
@@ -173,9 +174,14 @@ export interface DatabaseAdapter {
 	 * similarities (identical or parallel vectors) rank by id ascending, also at the `count`
 	 * cut-off: every backend returns the same items. Memories without an embedding are never
 	 * returned. An all-zero, non-finite or wrong-length query throws. Vectors (queries and stored
-	 * ones) are 32-bit floats: each component is rounded to float32 first, one beyond its range
-	 * (|x| > 3.4e38) throws `ValidationError`, and a vector whose components all round to zero is
-	 * all-zero.
+	 * ones, on every path: create, batch, update, knowledge, import) are checked as the engines
+	 * hold them, 32-bit floats: a component beyond float32's range (|x| > 3.4e38) or a squared
+	 * length beyond it (PostgreSQL sums squares in float32) throws `ValidationError` naming the
+	 * component; a vector whose components all round to zero, or whose squared length is below
+	 * float32's smallest normal number (1.2e-38), has no direction, like an all-zero one. With 2001
+	 * to 4000 dimensions (PostgreSQL indexes half-precision floats) components must be within
+	 * ±65504, and a vector whose components all round to zero as float16 (|x| <= 2^-25) has no
+	 * direction. A stored vector without direction is stored as missing.
 	 */
 	searchMemoriesByEmbedding(
 		embedding: EmbeddingInput,
@@ -280,6 +286,15 @@ export interface DatabaseAdapter {
 	 * Runs `fn` in one real transaction (BEGIN/COMMIT, savepoints when nested) with an adapter bound
 	 * to it, and resolves to `fn`'s result. If `fn` throws, every write is rolled back and `fn`'s
 	 * error is rethrown. Use only `tx` inside `fn`.
+	 *
+	 * Each call on `tx` is atomic on its own, on every backend: a call that fails (NOT_FOUND,
+	 * CONFLICT, VALIDATION, a database error) has written nothing, and when `fn` catches its error
+	 * the transaction goes on and commits everything else `fn` did. A nested `tx.transaction(fn2)`
+	 * follows the same rule as one call: `fn2` throwing undoes all of `fn2`'s writes and nothing
+	 * outside; `fn2` catching a failure keeps the rest. (This is a savepoint around each call inside
+	 * a transaction; calls on one `tx` run one after another.) The promise never resolves unless
+	 * the transaction committed: a transaction the database rolled back instead fails with
+	 * `DatabaseError`.
 	 */
 	transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T>;
 	/**

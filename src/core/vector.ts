@@ -42,6 +42,30 @@ export function isZeroVector(v: ArrayLike<number>): boolean {
 	return true;
 }
 
+/** float32's largest finite value. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+/** float32's smallest normal value: below it, products lose their precision and then their sign. */
+export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+/** float16's largest finite value. */
+export const FLOAT16_MAX = 65504;
+/** A magnitude at or below this rounds to zero as a float16 (half its smallest subnormal, ties to even). */
+export const FLOAT16_ROUNDS_TO_ZERO = 2 ** -25;
+
+/**
+ * True for the dimensions PostgreSQL indexes as half-precision floats (`halfvec`): pgvector's HNSW
+ * takes `vector` up to 2000 dimensions, `halfvec` up to 4000 (see migration 001).
+ */
+export function isHalfPrecisionIndexed(dimension: number): boolean {
+	return dimension > 2000 && dimension <= 4000;
+}
+
+/** The squared Euclidean length, summed in float64. */
+export function squaredNorm(v: ArrayLike<number>): number {
+	let s = 0;
+	for (let i = 0; i < v.length; i++) s += (v[i] as number) * (v[i] as number);
+	return s;
+}
+
 /** Packs a vector as little-endian Float32 bytes (the BLOB layout of SQLite and sqlite-vec). */
 export function toFloat32Bytes(v: ArrayLike<number>): Uint8Array {
 	const f = v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);

@@ -14,6 +14,7 @@ import { registerDimensionsTests } from "./dimensions.js";
 import { registerEmbeddingCacheTests } from "./embedding-cache.js";
 import { registerFilteredTopKTests } from "./filtered-topk.js";
 import { type ConformanceContext, DEFAULT_DIMENSION } from "./fixtures.js";
+import { registerFloat32RangeTests } from "./float32-range.js";
 import { registerGoalsTests } from "./goals.js";
 import { registerInjectionTests } from "./injection.js";
 import { registerKnowledgeTests } from "./knowledge.js";
@@ -37,6 +38,7 @@ const TOPICS = {
 	"filtered-topk": registerFilteredTopKTests,
 	"search-ties": registerSearchTiesTests,
 	dimensions: registerDimensionsTests,
+	"float32-range": registerFloat32RangeTests,
 	dedup: registerDedupTests,
 	"embedding-cache": registerEmbeddingCacheTests,
 	goals: registerGoalsTests,
