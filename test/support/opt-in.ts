@@ -11,6 +11,10 @@ export const OPT_IN = [
 		script: "npm run test:soak",
 		what: "long soaks: test/**/*.soak.test.ts, e.g. PGlite's HNSW plan at 10,000 rows",
 	},
+	{
+		script: "npm run test:differential",
+		what: "the differential test at length: thousands of generated call sequences, every backend",
+	},
 	{ script: "npm run test:eliza", what: "ElizaOS 0.1.9's real AgentRuntime on every backend" },
 	{ script: "npm run bench", what: "benchmarks, BENCHMARKS.md" },
 ];
