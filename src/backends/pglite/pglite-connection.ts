@@ -21,6 +21,11 @@ export function pgliteConnection(pg: PGliteLike): SerialConnection {
 		async exec(script) {
 			await pg.exec(script);
 		},
+		async commit() {
+			// COMMIT of an aborted transaction is not an error in PostgreSQL: it rolls back and
+			// says so only in its command tag.
+			return (await pg.query("COMMIT")).command !== "ROLLBACK";
+		},
 		inTransaction() {
 			// PGlite answers from the backend's transaction block state (open or aborted). Without
 			// it, say yes: ROLLBACK outside a transaction is only a warning in PostgreSQL.

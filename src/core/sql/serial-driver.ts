@@ -4,6 +4,7 @@
  * so nothing leaks into (or out of) it. Transactions are BEGIN … COMMIT on the connection itself
  * (better-sqlite3's `db.transaction()` cannot span an `await`).
  */
+import { DatabaseError } from "../errors.js";
 import type { Row, SqlDriver, SqlSession } from "./driver.js";
 
 /** The calls a single-connection binding offers; synchronous bindings return plain values. */
@@ -13,6 +14,12 @@ export interface SerialConnection {
 	exec(script: string): void | Promise<void>;
 	/** True while a transaction is open on the connection. */
 	inTransaction(): boolean | Promise<boolean>;
+	/**
+	 * Runs COMMIT and says whether it committed. Needed where COMMIT can quietly roll back (PGlite
+	 * answers COMMIT of an aborted transaction with ROLLBACK); without it, COMMIT either commits or
+	 * throws.
+	 */
+	commit?(): Promise<boolean>;
 	close(): void | Promise<void>;
 }
 
@@ -87,11 +94,19 @@ export class SerialDriver implements SqlDriver {
 				if (await conn.inTransaction()) await conn.exec("ROLLBACK");
 				throw err;
 			}
+			let committed = true;
 			try {
-				await conn.exec("COMMIT");
+				if (conn.commit) committed = await conn.commit();
+				else await conn.exec("COMMIT");
 			} catch (err) {
 				if (await conn.inTransaction()) await conn.exec("ROLLBACK");
 				throw this.#options.wrapError(err, "commit");
+			}
+			// Never report a commit that did not happen.
+			if (!committed) {
+				throw new DatabaseError(
+					"commit: a statement failed earlier in this transaction, so it was rolled back",
+				);
 			}
 			return result;
 		});

@@ -5,7 +5,13 @@
  * sql-adapter-social.ts, sql-adapter-memories.ts and sql-adapter.ts.
  */
 import type { DatabaseAdapter } from "../adapter.js";
-import { AgentmemError, ClosedError, NotFoundError, ValidationError } from "../errors.js";
+import {
+	AgentmemError,
+	ClosedError,
+	DatabaseError,
+	NotFoundError,
+	ValidationError,
+} from "../errors.js";
 import type {
 	AdapterCapabilities,
 	Memory,
@@ -60,13 +66,38 @@ interface SharedState {
 	listeners: Set<{ filter: SubscribeFilter; listener: (event: MemoryEvent) => void }>;
 }
 
-/** A transaction-bound view's session and the events it will publish after commit. */
-interface Scope {
+/**
+ * One open transaction, shared by its nested views. Each contract call runs in its own savepoint
+ * (so a failure the caller catches undoes only that call, and PostgreSQL's transaction is not left
+ * aborted); calls take turns, since savepoints on one connection cannot interleave.
+ */
+interface OpenTransaction {
 	session: SqlSession;
+	/** The end of the queue of calls and savepoint statements. */
+	tail: Promise<unknown>;
+	/** Numbers nested transactions' savepoints (unique names, whatever the nesting). */
+	savepoints: number;
+	/**
+	 * One entry per open savepoint level (the transaction, then each nested transaction): whether
+	 * that level's call savepoint is established. It is left in place after a call and replaced at
+	 * the next one ("RELEASE …; SAVEPOINT …" in one round trip), or merged by the enclosing
+	 * RELEASE/COMMIT.
+	 */
+	levels: { callSavepoint: boolean }[];
+	/** Why the transaction can no longer commit (a savepoint could not be restored). */
+	broken?: Error;
+}
+
+/** A transaction-bound view's transaction and the events it will publish after commit. */
+interface Scope {
+	tx: OpenTransaction;
 	depth: number;
 	pending: MemoryEvent[];
 	done: boolean;
 }
+
+/** The savepoint around each call inside a transaction (one at a time, so one name). */
+const CALL_SAVEPOINT = "agentmem_call";
 
 export abstract class SqlAdapterBase {
 	protected abstract readonly family: SqlFamily;
@@ -181,7 +212,7 @@ export abstract class SqlAdapterBase {
 	): Promise<T> {
 		const { backend } = this.ready();
 		try {
-			if (this.scope) return await fn(this.scope.session, backend);
+			if (this.scope) return await this.atomic(this.scope.tx, backend, (s) => fn(s, backend));
 			const prelude = this.prelude;
 			if (!prelude) return await fn(backend.driver.session, backend);
 			return await backend.driver.transaction(async (s) => {
@@ -194,20 +225,102 @@ export abstract class SqlAdapterBase {
 		}
 	}
 
+	/**
+	 * Runs one call's statements inside the open transaction, in a savepoint: released when they
+	 * succeed, rolled back to when they fail, so the failure undoes this call only.
+	 */
+	private atomic<T>(
+		tx: OpenTransaction,
+		backend: SqlBackend,
+		work: (s: SqlSession) => Promise<T>,
+	): Promise<T> {
+		return this.inTurn(tx, backend, async (s) => {
+			const level = tx.levels[tx.levels.length - 1] ?? { callSavepoint: false };
+			try {
+				// Releasing the previous call's savepoint keeps its writes (merged into the level).
+				await s.exec(
+					level.callSavepoint
+						? `RELEASE SAVEPOINT ${CALL_SAVEPOINT}; SAVEPOINT ${CALL_SAVEPOINT}`
+						: `SAVEPOINT ${CALL_SAVEPOINT}`,
+				);
+			} catch (err) {
+				tx.broken = backend.driver.wrapError(err, "transaction");
+				throw tx.broken;
+			}
+			level.callSavepoint = true;
+			try {
+				return await work(s);
+			} catch (err) {
+				try {
+					// The savepoint stays, empty, for the next call to replace.
+					await s.exec(`ROLLBACK TO SAVEPOINT ${CALL_SAVEPOINT}`);
+				} catch (rollbackErr) {
+					// E.g. SQLite ended the whole transaction on a full disk: nothing may run after it.
+					tx.broken = backend.driver.wrapError(rollbackErr, "transaction");
+				}
+				throw err;
+			}
+		});
+	}
+
+	/** Runs `work` on the transaction's session after the calls queued before it. */
+	private inTurn<T>(
+		tx: OpenTransaction,
+		backend: SqlBackend,
+		work: (s: SqlSession) => Promise<T>,
+	): Promise<T> {
+		const run = async () => {
+			if (tx.broken) {
+				throw new DatabaseError(
+					"transaction: an earlier failure could not be undone, so this transaction can only roll back",
+					{ cause: tx.broken },
+				);
+			}
+			try {
+				return await work(tx.session);
+			} catch (err) {
+				if (err instanceof AgentmemError) throw err;
+				throw backend.driver.wrapError(err, "transaction");
+			}
+		};
+		const result = tx.tail.then(run, run);
+		tx.tail = result.catch(() => undefined);
+		return result;
+	}
+
+	/** Rolls back to a savepoint and drops it; when that fails, the transaction cannot commit. */
+	private async restore(tx: OpenTransaction, backend: SqlBackend, name: string): Promise<void> {
+		try {
+			await tx.session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+			await tx.session.exec(`RELEASE SAVEPOINT ${name}`);
+		} catch (err) {
+			// E.g. SQLite ended the whole transaction on a full disk: nothing may run after it.
+			tx.broken = backend.driver.wrapError(err, "transaction");
+		}
+	}
+
 	/** Runs a write; a foreign-key violation becomes a NotFoundError naming what is missing. */
 	protected async write<T>(
 		what: string,
 		refs: { field: string; table: "accounts" | "rooms"; id: string }[],
 		fn: (s: SqlSession) => Promise<T>,
 	): Promise<T> {
-		return this.op(what, async (s, b) => {
-			try {
-				return await fn(s);
-			} catch (err) {
-				if (b.driver.constraintOf(err) !== "foreign_key") throw err;
-				throw new NotFoundError(`${what}: ${await this.describeMissing(refs, s)}`, { cause: err });
-			}
-		});
+		let missing: unknown;
+		try {
+			return await this.op(what, async (s, b) => {
+				try {
+					return await fn(s);
+				} catch (err) {
+					if (b.driver.constraintOf(err) === "foreign_key") missing = err;
+					throw err;
+				}
+			});
+		} catch (err) {
+			if (missing === undefined) throw err;
+			// Looked up after the failed statement was undone (in a transaction, its savepoint).
+			const why = await this.op(what, (s) => this.describeMissing(refs, s));
+			throw new NotFoundError(`${what}: ${why}`, { cause: missing });
+		}
 	}
 
 	protected async describeMissing(
@@ -217,8 +330,6 @@ export abstract class SqlAdapterBase {
 		const s = this.family.statements;
 		const missing: string[] = [];
 		try {
-			// In a PostgreSQL transaction this fails (the transaction is aborted) and the generic
-			// message below is used; SQLite transactions survive a failed statement.
 			for (const r of refs) {
 				const found = await session.all(r.table === "rooms" ? s.roomGet : s.accountGet, [r.id]);
 				if (found.length === 0) missing.push(`${r.field} ${r.id} does not exist`);
@@ -269,8 +380,17 @@ export abstract class SqlAdapterBase {
 					// attempt was rolled back): drop its events and retire its view.
 					if (scope) scope.done = true;
 					pending.length = 0;
-					scope = { session, depth: 1, pending, done: false };
-					return fn(this.bind(scope).asAdapter());
+					const tx: OpenTransaction = {
+						session,
+						tail: Promise.resolve(),
+						savepoints: 0,
+						levels: [{ callSavepoint: false }],
+					};
+					scope = { tx, depth: 1, pending, done: false };
+					const value = await fn(this.bind(scope).asAdapter());
+					await tx.tail;
+					if (tx.broken) throw tx.broken;
+					return value;
 				});
 				this.dispatch(pending);
 				return result;
@@ -278,20 +398,36 @@ export abstract class SqlAdapterBase {
 				if (scope) scope.done = true;
 			}
 		}
-		const name = `agentmem_sp${outer.depth}`;
+		// A savepoint, by the same rule as a call: a failure fn catches leaves the rest of fn's
+		// writes; fn throwing undoes all of them and nothing outside.
+		const tx = outer.tx;
+		const name = `agentmem_sp${++tx.savepoints}`;
 		const mark = outer.pending.length;
 		const inner: Scope = { ...outer, depth: outer.depth + 1 };
-		await this.op("transaction", (s) => s.run(`SAVEPOINT ${name}`));
+		const level = { callSavepoint: false };
+		await this.inTurn(tx, backend, async (s) => {
+			await s.exec(`SAVEPOINT ${name}`);
+			tx.levels.push(level);
+		});
+		// Ending the savepoint ends the call savepoints made inside it too.
+		const leave = () => {
+			const at = tx.levels.lastIndexOf(level);
+			if (at > 0) tx.levels.splice(at, 1);
+		};
 		try {
 			const result = await fn(this.bind(inner).asAdapter());
-			await this.op("transaction", (s) => s.run(`RELEASE SAVEPOINT ${name}`));
+			await this.inTurn(tx, backend, async (s) => {
+				await s.exec(`RELEASE SAVEPOINT ${name}`);
+				leave();
+			});
 			return result;
 		} catch (err) {
 			outer.pending.length = mark;
-			await this.op("transaction", async (s) => {
-				await s.run(`ROLLBACK TO SAVEPOINT ${name}`);
-				await s.run(`RELEASE SAVEPOINT ${name}`);
-			});
+			// Skipped (and the commit refused) when the transaction is already beyond repair.
+			await this.inTurn(tx, backend, async () => {
+				leave();
+				await this.restore(tx, backend, name);
+			}).catch(() => undefined);
 			throw err;
 		} finally {
 			inner.done = true;
