@@ -298,9 +298,17 @@ export interface DatabaseAdapter {
 	 */
 	transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T>;
 	/**
-	 * Calls `listener` for every memory committed after this call that matches the filter, once,
-	 * after its transaction commits. Resolves to a function that stops the subscription. The filter
-	 * applies to the memory as stored (its real table and room) and as this adapter (or `asUser`
+	 * Calls `listener` for each memory written by a transaction that commits after this call (a call
+	 * outside `transaction()` is a transaction of its own) and matches the filter: after the commit,
+	 * once, with the memory as that transaction committed it (content, room, embedding), whether or
+	 * not it still exists when the listener runs (a memory removed at once, even inside the same
+	 * transaction, is still delivered). Nothing is delivered for work that rolled back (a
+	 * transaction, or a call or nested transaction undone inside one). A memory written more than
+	 * once in one transaction (a `createMemories` batch repeating an id, two `createMemory` calls on
+	 * one `tx`) is one event, in the place of its first write, with its last content; another
+	 * transaction writing it again is another event. `updateMemoryEmbedding` delivers nothing.
+	 * Events arrive in commit order. Resolves to a function that stops the subscription. The filter
+	 * applies to the memory as committed (its real table and room) and as this adapter (or `asUser`
 	 * view) may read it, never to what a database notification claims (PostgreSQL: docs/postgres.md).
 	 */
 	subscribe(filter: SubscribeFilter, listener: (event: MemoryEvent) => void): Promise<Unsubscribe>;

@@ -214,6 +214,38 @@ if (db) {
 			refused(goalMove);
 		});
 
+		it("lets a user read the subscribe outbox of their rooms only, and never write it", async () => {
+			const mine = id();
+			const events = "agentmem_memory_events";
+			const [write, own, foreign, forged, edit, wipe] = await asA(
+				[
+					"INSERT INTO memories (id, type, room_id, agent_id, user_id, content, created_at) VALUES ($1, 'messages', $2, $3, $4, '{}', 0)",
+					[mine, ROOM_A, AGENT, A],
+				],
+				[`SELECT memory_id FROM ${events} WHERE memory_id = $1`, [mine]],
+				[`SELECT memory_id FROM ${events} WHERE room_id = $1 OR memory_id = $2`, [ROOM_B, MEM_B]],
+				[
+					`INSERT INTO ${events} (memory_id, type, room_id, agent_id, user_id, content, is_unique, created_at) VALUES ($1, 'messages', $2, $3, $4, '{}', true, 0)`,
+					[id(), ROOM_A, AGENT, A],
+				],
+				[`UPDATE ${events} SET content = '{"text":"x"}' WHERE memory_id = $1`, [mine]],
+				[`DELETE FROM ${events} WHERE memory_id = $1`, [mine]],
+			);
+			done(write);
+			done(own); // the event of one's own write, in one's room
+			done(foreign, 0); // room B's events exist (the owner wrote MEM_B) but are not A's to read
+			refused(forged);
+			refused(edit);
+			refused(wipe);
+			const [anon] = await as("anon", {}, [[`SELECT count(*) FROM ${events}`]]);
+			refused(anon);
+			const [{ count } = { count: "0" }] = await db.sql<{ count: string }>(
+				`SELECT count(*)::text AS count FROM ${SCHEMA}.${events} WHERE memory_id = $1`,
+				[MEM_B],
+			);
+			expect(count).toBe("1");
+		});
+
 		it("keeps relationships to their parties and their rooms", async () => {
 			const [foreignPair, intoRoom, ok, okRoom] = await asA(
 				[

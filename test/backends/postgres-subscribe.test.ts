@@ -197,6 +197,97 @@ if (db) {
 			}
 		});
 
+		it("delivers each memory committed on another connection once, even when removed at once or repeated in a batch", async () => {
+			const { a, b, schema } = await pair();
+			const w = await makeWorld(a);
+			const events: MemoryEvent[] = [];
+			await a.subscribe({ roomId: w.roomId }, (e) => events.push(e));
+			const gone = memory(w, { text: "removed at once", embedding: [0, 1, 0, 0] });
+			await b.createMemory(gone, "messages");
+			await b.removeMemory(gone.id, "messages");
+			const repeated = memory(w, { text: "v1" });
+			await b.createMemories([
+				{ memory: repeated, tableName: "messages" },
+				{ memory: { ...repeated, content: { text: "v2" } }, tableName: "messages" },
+			]);
+			// Another process writes a memory and removes it at once.
+			const raw = randomUUID();
+			await db.sql(
+				`INSERT INTO "${schema}".memories (id, type, room_id, agent_id, user_id, content, created_at)
+				 VALUES ($1, 'facts', $2, $3, $4, '{"text":"raw"}', $5)`,
+				[raw, w.roomId, w.agentId, w.userId, Date.now()],
+			);
+			await db.sql(`DELETE FROM "${schema}".memories WHERE id = $1`, [raw]);
+			await b.createMemory(memory(w, { text: "sentinel" }), "messages");
+			await waitFor(() => texts(events).includes("sentinel"), 5000);
+			await sleep(200); // a duplicate would arrive in this window
+			expect(texts(events)).toEqual(["removed at once", "v2", "raw", "sentinel"]);
+			expect(events[0]).toMatchObject({
+				tableName: "messages",
+				memory: { id: gone.id, roomId: w.roomId, embedding: [0, 1, 0, 0] },
+			});
+			expect(events[2]).toMatchObject({ tableName: "facts", memory: { id: raw } });
+		});
+
+		it("forged notifications naming real events deliver nothing new: no repeat, nothing from before subscribe", async () => {
+			const { a, schema } = await pair();
+			const w = await makeWorld(a);
+			const before = memory(w, { roomId: w.otherRoomId, text: "committed before subscribe" });
+			await a.createMemory(before, "messages");
+			const all: MemoryEvent[] = [];
+			const inRoom: MemoryEvent[] = [];
+			await a.subscribe({}, (e) => all.push(e));
+			await a.subscribe({ roomId: w.roomId }, (e) => inRoom.push(e));
+			const first = memory(w, { text: "first" });
+			await a.createMemory(first, "messages");
+			await waitFor(() => texts(all).includes("first"), 5000);
+			const [{ oid } = { oid: "" }] = await db.sql<{ oid: string }>(
+				`SELECT '"${schema}".memories'::regclass::oid::text AS oid`,
+			);
+			const eventOf = async (id: string) =>
+				(
+					await db.sql<{ id: string }>(
+						`SELECT id::text FROM "${schema}".agentmem_memory_events WHERE memory_id = $1`,
+						[id],
+					)
+				)[0]?.id;
+			const forge = (payload: string) =>
+				db.sql("SELECT pg_notify('agentmem_memories', $1)", [payload]);
+			await forge(`${oid}:${await eventOf(first.id)}`); // already delivered
+			await forge(`${oid}:${await eventOf(before.id)}`); // committed before subscribe
+			await forge(`${oid}:999999`); // no such event
+			await forge(`${Number(oid) + 1}:1`); // another table's numbering
+			await forge(`${oid}:1e3`);
+			await forge(`${oid}:99999999999999999999999`);
+			await a.createMemory(memory(w, { text: "sentinel" }), "messages");
+			await waitFor(
+				() => texts(all).includes("sentinel") && texts(inRoom).includes("sentinel"),
+				5000,
+			);
+			await sleep(100);
+			expect(texts(all)).toEqual(["first", "sentinel"]);
+			expect(texts(inRoom)).toEqual(["first", "sentinel"]);
+		});
+
+		it("prunes events both older than 10 minutes and 10,000 events behind, at every 1000th event", async () => {
+			const { a, schema } = await pair();
+			const w = await makeWorld(a);
+			const events = `"${schema}".agentmem_memory_events`;
+			await a.createMemory(memory(w, { text: "old" }), "messages");
+			await a.createMemory(memory(w, { text: "old but recent enough" }), "messages");
+			await db.sql(
+				`UPDATE ${events} SET recorded_at = now() - interval '11 minutes'
+				 WHERE id = (SELECT min(id) FROM ${events})`,
+			);
+			// Jump the numbering so the next event is the 12,000th (more than 10,000 after both).
+			await db.sql(`SELECT setval(pg_get_serial_sequence('${events}', 'id'), 11999)`);
+			await a.createMemory(memory(w, { text: "the 12,000th" }), "messages");
+			const left = await db.sql<{ text: string }>(
+				`SELECT content->>'text' AS text FROM ${events} ORDER BY id`,
+			);
+			expect(left.map((r) => r.text)).toEqual(["old but recent enough", "the 12,000th"]);
+		});
+
 		it("asUser(...).close() leaves the owner, its pool and other views open, and ends only the view's subscriptions", async () => {
 			const { a } = await pair({ rowLevelSecurity: true });
 			const w = await makeWorld(a);

@@ -1,24 +1,32 @@
 /**
- * Real-time `subscribe` for the PostgreSQL family. Migration 002_notify announces each committed
- * memory on one channel with a small payload (id, type, room_id); this hub filters it against the
- * subscriptions and reads the memory by id through each subscriber's view, so an `asUser` view's
- * row-level security applies to what it receives. Notifications arrive in commit order and are
- * handled one at a time, so listeners see memories in commit order. Driver-independent: the pg
- * backend plugs in `PgChannelListener` (postgres-listener.ts); PGlite can plug in `pg.listen`.
+ * Real-time `subscribe` for the PostgreSQL family. Migration 006 records each committed memory in
+ * an outbox (`agentmem_memory_events`: a snapshot of the row as written, in the writing
+ * transaction) and notifies one channel with only "<memories table oid>:<event id>". This hub reads
+ * the event through each subscriber's own view, so an `asUser` view's row-level security applies
+ * (the outbox has memories' read policy), and filters on the event as stored. Notifications arrive
+ * in commit order and are handled one at a time, so listeners see memories in commit order.
+ * Driver-independent: the pg backend plugs in `PgChannelListener` (postgres-listener.ts); PGlite
+ * plugs in `pg.listen`.
+ *
+ * The rule (src/core/adapter.ts `subscribe`): each committed memory once per transaction, with the
+ * content it was committed with, whether or not it still exists when the listener runs.
  *
  * Any role that can connect may NOTIFY the channel (PostgreSQL has no privilege for it), so a
- * payload is only a hint: it skips subscriptions cheaply, then the stored row's real type and room
- * decide (a payload that does not match its row is dropped), and the memory delivered is the one
- * the subscriber's own view reads. Likewise any role may LISTEN: the payloads reveal the id, type
- * and room id of each new memory (never its content) to whoever can connect to the database.
+ * notification is only a hint: it can name nothing but an event that really exists, an event is
+ * delivered at most once (ids already delivered are remembered while their rows exist), and never
+ * one committed before the subscription started (its transaction is visible in the snapshot taken
+ * at `subscribe`). Likewise any role may LISTEN: the payloads reveal only how many memories are
+ * written, never ids, rooms or content.
  */
 import { ClosedError } from "../../core/errors.js";
-import type { SqlSession } from "../../core/sql/driver.js";
+import type { Row, SqlSession } from "../../core/sql/driver.js";
 import { newId } from "../../core/sql/prepare.js";
+import { toMemory } from "../../core/sql/rows.js";
 import type { MemoryEventSource } from "../../core/sql/sql-adapter.js";
-import type { Memory, MemoryEvent, SubscribeFilter, Unsubscribe, UUID } from "../../core/types.js";
+import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
+import { postgresFamily } from "./postgres-family.js";
 
-/** The channel migration 002_notify.sql notifies. */
+/** The channel migration 006 notifies. */
 export const MEMORY_CHANNEL = "agentmem_memories";
 /** Sends a payload on a channel: (channel, payload). */
 export const NOTIFY_SQL = "SELECT pg_notify($1, $2)";
@@ -33,69 +41,99 @@ export interface ChannelListener {
 	stop(): Promise<void>;
 }
 
+/** Runs a read on some connection: the adapter's own, or a subscriber's view. */
+export type ReadRows = (sql: string, params: readonly unknown[]) => Promise<Row[]>;
+
 interface Subscription {
 	filter: SubscribeFilter;
 	listener: (event: MemoryEvent) => void;
-	read: (id: UUID) => Promise<Memory | null>;
+	read: ReadRows;
+	/** Transactions committed before `subscribe` (pg_snapshot text); null when it was unreadable. */
+	snapshot: string | null;
 }
 
-/** Where a memory really is: its stored type and room (read by the adapter's own connection). */
-export type MemoryLocator = (id: UUID) => Promise<{ type: string; roomId: UUID } | null>;
+/** Reads on the adapter's own (owner) connection, for what no subscriber's view decides. */
+export type MemoryLocator = ReadRows;
 
-/** A memory's stored type and room; the one statement a `MemoryLocator` runs. */
-export const LOCATE_MEMORY_SQL = "SELECT type, room_id FROM memories WHERE id = $1::uuid";
-
-/** A `MemoryLocator` on a session of the adapter's own (owner) connection. */
+/** The owner's reads on a session of the adapter's own connection. */
 export function memoryLocator(session: SqlSession): MemoryLocator {
-	return async (id) => {
-		const [row] = await session.all<{ type: string; room_id: string }>(LOCATE_MEMORY_SQL, [id]);
-		return row ? { type: row.type, roomId: row.room_id as UUID } : null;
-	};
+	return (sql, params) => session.all(sql, params);
 }
+
+/** This schema's memories table, as the trigger names it in payloads. */
+export const MEMORIES_OID_SQL = "SELECT 'memories'::regclass::oid::text AS oid";
+/** Which transactions have committed now. */
+export const SNAPSHOT_SQL = "SELECT pg_current_snapshot()::text AS snapshot";
+/** An event's type and room, to pick the subscriptions that read it. */
+export const LOCATE_EVENT_SQL =
+	"SELECT type, room_id FROM agentmem_memory_events WHERE id = $1::bigint";
+/** An event as the memory it records, unless committed before the subscription's snapshot. */
+export const READ_EVENT_SQL = `SELECT memory_id AS id, type, room_id, agent_id, user_id, content,
+  vector_send(embedding) AS embedding, is_unique, created_at FROM agentmem_memory_events
+  WHERE id = $1::bigint AND ($2::text IS NULL OR NOT pg_visible_in_snapshot(xid, $2::text::pg_snapshot))`;
+/** The oldest event still kept (older delivered ids need not be remembered). */
+export const OLDEST_EVENT_SQL = "SELECT min(id)::text AS id FROM agentmem_memory_events";
 
 /** How long subscribe waits for its start marker before starting anyway (connection trouble). */
 const MARKER_TIMEOUT_MS = 5000;
-
-interface Announcement {
-	id: UUID;
-	type: string;
-	room_id: UUID;
-}
+/** Delivered ids remembered before asking which events still exist. */
+const DELIVERED_CHECK = 1000;
 
 export class NotifiedMemoryEvents implements MemoryEventSource {
 	readonly #channel: ChannelListener;
-	readonly #locate: MemoryLocator;
+	readonly #owner: MemoryLocator;
 	readonly #subscriptions = new Set<Subscription>();
 	#queue: Promise<void> = Promise.resolve();
 	#listening?: Promise<void>;
+	/** "<oid>:" of this schema's memories table: the prefix of our payloads. */
+	#prefix?: string;
 	/** Subscriptions waiting for their start marker, by marker id. */
 	readonly #starting = new Map<string, () => void>();
+	/** Events delivered (to every subscription they matched), until their rows are pruned. */
+	readonly #delivered = new Set<bigint>();
+	#deliveredSinceCheck = 0;
 	#closed = false;
 
-	constructor(channel: ChannelListener, locate: MemoryLocator) {
+	constructor(channel: ChannelListener, owner: MemoryLocator) {
 		this.#channel = channel;
-		this.#locate = locate;
+		this.#owner = owner;
 	}
 
 	async subscribe(
 		filter: SubscribeFilter,
 		listener: (event: MemoryEvent) => void,
-		read: (id: UUID) => Promise<Memory | null>,
+		read: ReadRows,
 	): Promise<Unsubscribe> {
 		if (this.#closed) throw new ClosedError("this adapter is closed");
-		const subscription = { filter, listener, read };
 		// One LISTEN connection, opened at the first subscription and kept until close().
-		this.#listening ??= this.#channel.start((payload) => this.#enqueue(payload));
+		this.#listening ??= this.#listen();
 		try {
 			await this.#listening;
 		} catch (err) {
 			this.#listening = undefined;
 			throw err;
 		}
+		const subscription: Subscription = { filter, listener, read, snapshot: await this.#snapshot() };
 		await this.#startAfterMarker(subscription);
 		return async () => {
 			this.#subscriptions.delete(subscription);
 		};
+	}
+
+	async #listen(): Promise<void> {
+		const [row] = await this.#owner(MEMORIES_OID_SQL, []);
+		this.#prefix = `${String(row?.oid)}:`;
+		await this.#channel.start((payload) => this.#enqueue(payload));
+	}
+
+	/** What has committed before this subscription: never delivered to it, even when named again. */
+	async #snapshot(): Promise<string | null> {
+		try {
+			const [row] = await this.#owner(SNAPSHOT_SQL, []);
+			return typeof row?.snapshot === "string" ? row.snapshot : null;
+		} catch {
+			return null; // unreadable now: dedup of delivered ids still applies
+		}
 	}
 
 	/**
@@ -143,40 +181,56 @@ export class NotifiedMemoryEvents implements MemoryEventSource {
 	async #deliver(payload: string): Promise<void> {
 		const marker = parseMarker(payload);
 		if (marker) this.#start(marker);
-		const note = parseAnnouncement(payload);
-		if (!note) return;
-		// The payload's type and room only pick candidate subscriptions; the row decides below.
-		const matches = (sub: Subscription, type: string, room: string) =>
-			(sub.filter.tableName === undefined || sub.filter.tableName === type) &&
-			(sub.filter.roomId === undefined || sub.filter.roomId === room);
-		const candidates = [...this.#subscriptions].filter((sub) =>
-			matches(sub, note.type, note.room_id),
-		);
-		if (candidates.length === 0) return;
-		let stored: Awaited<ReturnType<MemoryLocator>>;
-		try {
-			stored = await this.#locate(note.id);
-		} catch {
-			return; // unreadable now (closed, connection lost): this event is lost
-		}
-		// Gone meanwhile, or a payload that misstates its row (forged, or stale after a move).
-		if (!stored || stored.type !== note.type || stored.roomId !== note.room_id) return;
-		for (const sub of candidates) {
-			let memory: Memory | null;
+		const eventId = this.#prefix ? parseEventId(payload, this.#prefix) : null;
+		if (eventId === null || this.#delivered.has(eventId) || this.#subscriptions.size === 0) return;
+		const matches = (sub: Subscription, row: Row) =>
+			(sub.filter.tableName === undefined || sub.filter.tableName === row.type) &&
+			(sub.filter.roomId === undefined || sub.filter.roomId === row.room_id);
+		let candidates = [...this.#subscriptions];
+		let exists = false;
+		if (candidates.length > 1) {
+			// Several subscriptions: the owner's read of the event's type and room picks who reads it.
 			try {
-				memory = await sub.read(note.id);
+				const [row] = await this.#owner(LOCATE_EVENT_SQL, [eventId.toString()]);
+				if (!row) return; // no such event (forged, or another schema's)
+				exists = true;
+				candidates = candidates.filter((sub) => matches(sub, row));
+			} catch {
+				return; // unreadable now (closed, connection lost): this event is lost
+			}
+		}
+		for (const sub of candidates) {
+			let row: Row | undefined;
+			try {
+				[row] = await sub.read(READ_EVENT_SQL, [eventId.toString(), sub.snapshot]);
 			} catch {
 				continue; // unreadable now (closed, connection lost): this event is lost for it
 			}
-			// Removed meanwhile, invisible to this subscriber's role, or unsubscribed during the read.
-			if (!memory || !this.#subscriptions.has(sub)) continue;
-			// Moved between the two reads: its own notification follows.
-			if (!matches(sub, stored.type, memory.roomId)) continue;
+			// Invisible to this subscriber's role, committed before it subscribed, or unsubscribed.
+			if (!row || !this.#subscriptions.has(sub)) continue;
+			exists = true;
+			if (!matches(sub, row)) continue;
 			try {
-				sub.listener({ tableName: stored.type, memory });
+				sub.listener({ tableName: String(row.type), memory: toMemory(row, postgresFamily) });
 			} catch {
 				// A listener's failure must not stop delivery to the others.
 			}
+		}
+		if (exists) await this.#remember(eventId);
+	}
+
+	/** Remembers a delivered event; forgets those whose rows are gone (they can no longer be named). */
+	async #remember(eventId: bigint): Promise<void> {
+		this.#delivered.add(eventId);
+		if (++this.#deliveredSinceCheck < DELIVERED_CHECK) return;
+		this.#deliveredSinceCheck = 0;
+		try {
+			const [row] = await this.#owner(OLDEST_EVENT_SQL, []);
+			const oldest = typeof row?.id === "string" ? BigInt(row.id) : null;
+			for (const id of this.#delivered)
+				if (oldest === null || id < oldest) this.#delivered.delete(id);
+		} catch {
+			// Unreadable now: checked again after the next batch.
 		}
 	}
 }
@@ -191,17 +245,12 @@ function parseMarker(payload: string): string | null {
 	}
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const EVENT_ID_RE = /^[1-9][0-9]{0,18}$/;
 
-function parseAnnouncement(payload: string): Announcement | null {
-	try {
-		const value = JSON.parse(payload) as Partial<Announcement>;
-		// A forged id that is not a UUID is dropped here rather than failing the locating query.
-		if (typeof value.id === "string" && UUID_RE.test(value.id) && typeof value.type === "string") {
-			return { id: value.id, type: value.type, room_id: String(value.room_id) as UUID };
-		}
-	} catch {
-		// Not ours: someone else notifying the same channel.
-	}
-	return null;
+/** The event id of one of our payloads ("<oid>:<id>"); null for anything else on the channel. */
+function parseEventId(payload: string, prefix: string): bigint | null {
+	if (!payload.startsWith(prefix)) return null;
+	const id = payload.slice(prefix.length);
+	// A forged id that is not a bigint is dropped here rather than failing the read.
+	return EVENT_ID_RE.test(id) && id.length < 19 ? BigInt(id) : null;
 }

@@ -14,14 +14,13 @@ import {
 } from "../errors.js";
 import type {
 	AdapterCapabilities,
-	Memory,
 	MemoryEvent,
 	SubscribeFilter,
 	Unsubscribe,
 	UUID,
 } from "../types.js";
 import * as v from "../validation.js";
-import type { SqlDriver, SqlSession } from "./driver.js";
+import type { Row, SqlDriver, SqlSession } from "./driver.js";
 import type { Migration, SqlFamily, VectorSearch } from "./family.js";
 import { type DatabaseSettings, migrate, readSettings, type SettingsOptions } from "./migrate.js";
 
@@ -52,7 +51,7 @@ export interface MemoryEventSource {
 	subscribe(
 		filter: SubscribeFilter,
 		listener: (event: MemoryEvent) => void,
-		read: (id: UUID) => Promise<Memory | null>,
+		read: (sql: string, params: readonly unknown[]) => Promise<Row[]>,
 	): Promise<Unsubscribe>;
 	close(): Promise<void>;
 }
@@ -442,7 +441,11 @@ export abstract class SqlAdapterBase {
 	}
 
 	private dispatch(events: MemoryEvent[]): void {
-		for (const event of events) {
+		// One event per memory per transaction: a later write of the same id (a batch repeating it)
+		// gives its content to the first one's event, in that place, as PostgreSQL's outbox does.
+		const latest = new Map<UUID | MemoryEvent, MemoryEvent>();
+		for (const event of events) latest.set(event.memory.id ?? event, event);
+		for (const event of latest.values()) {
 			for (const { filter, listener } of this.state.listeners) {
 				if (filter.tableName !== undefined && filter.tableName !== event.tableName) continue;
 				if (filter.roomId !== undefined && filter.roomId !== event.memory.roomId) continue;
@@ -470,7 +473,9 @@ export abstract class SqlAdapterBase {
 		const checked: SubscribeFilter = roomId ? { ...filter, roomId } : { ...filter };
 		const source = this.ready().backend.memoryEvents;
 		if (source)
-			return source.subscribe(checked, listener, (id) => this.asAdapter().getMemoryById(id));
+			return source.subscribe(checked, listener, (sql, params) =>
+				this.op("subscribe", (s) => s.all(sql, params)),
+			);
 		const entry = { filter: checked, listener };
 		this.state.listeners.add(entry);
 		return async () => {

@@ -12,7 +12,7 @@
  * policies in a new migration.
  */
 import type { Migration } from "../../../core/sql/family.js";
-import { scopedWritesMigration } from "./rls-policies.js";
+import { memoryEventsPolicyMigration, scopedWritesMigration } from "./rls-policies.js";
 
 /** Tables readable and writable by the participants of their room. */
 const ROOM_TABLES = ["memories", "goals", "logs"];
@@ -121,4 +121,5 @@ export const rowLevelSecurityMigration: Migration = {
 export const rowLevelSecurityMigrations: readonly Migration[] = [
 	rowLevelSecurityMigration,
 	scopedWritesMigration,
+	memoryEventsPolicyMigration,
 ];

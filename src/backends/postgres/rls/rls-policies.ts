@@ -127,3 +127,21 @@ export const scopedWritesMigration: Migration = {
 	name: "row_level_security_scoped_writes",
 	sql,
 };
+
+/**
+ * Migration 102: the subscribe outbox (migration 006, `agentmem_memory_events`) is read like the
+ * memories it records: a room's events by its participants (memories' read policy, on the event's
+ * room). Nobody but the owner writes it (the trigger is SECURITY DEFINER).
+ */
+export const memoryEventsPolicyMigration: Migration = {
+	version: 102,
+	name: "row_level_security_memory_events",
+	sql: `
+REVOKE ALL ON agentmem_memory_events FROM PUBLIC, anon, authenticated, service_role;
+GRANT SELECT ON agentmem_memory_events TO authenticated, service_role;
+ALTER TABLE agentmem_memory_events ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS memory_events_read ON agentmem_memory_events;
+CREATE POLICY memory_events_read ON agentmem_memory_events FOR SELECT TO authenticated
+  USING (${memberOf("agentmem_memory_events.room_id")});
+`,
+};
