@@ -210,23 +210,35 @@ if (db) {
 				{ memory: repeated, tableName: "messages" },
 				{ memory: { ...repeated, content: { text: "v2" } }, tableName: "messages" },
 			]);
-			// Another process writes a memory and removes it at once.
+			const inTx = memory(w, { text: "removed in its own transaction" });
+			await b.transaction(async (tx) => {
+				await tx.createMemory(inTx, "messages");
+				await tx.removeMemory(inTx.id, "messages");
+			});
+			// Another process writes a memory and removes it in one transaction (plain SQL).
 			const raw = randomUUID();
 			await db.sql(
-				`INSERT INTO "${schema}".memories (id, type, room_id, agent_id, user_id, content, created_at)
-				 VALUES ($1, 'facts', $2, $3, $4, '{"text":"raw"}', $5)`,
-				[raw, w.roomId, w.agentId, w.userId, Date.now()],
+				`DO $$ BEGIN
+				   INSERT INTO "${schema}".memories (id, type, room_id, agent_id, user_id, content, created_at)
+				     VALUES ('${raw}', 'facts', '${w.roomId}', '${w.agentId}', '${w.userId}', '{"text":"raw"}', 1);
+				   DELETE FROM "${schema}".memories WHERE id = '${raw}';
+				 END $$`,
 			);
-			await db.sql(`DELETE FROM "${schema}".memories WHERE id = $1`, [raw]);
 			await b.createMemory(memory(w, { text: "sentinel" }), "messages");
 			await waitFor(() => texts(events).includes("sentinel"), 5000);
 			await sleep(200); // a duplicate would arrive in this window
-			expect(texts(events)).toEqual(["removed at once", "v2", "raw", "sentinel"]);
+			expect(texts(events)).toEqual([
+				"removed at once",
+				"v2",
+				"removed in its own transaction",
+				"raw",
+				"sentinel",
+			]);
 			expect(events[0]).toMatchObject({
 				tableName: "messages",
 				memory: { id: gone.id, roomId: w.roomId, embedding: [0, 1, 0, 0] },
 			});
-			expect(events[2]).toMatchObject({ tableName: "facts", memory: { id: raw } });
+			expect(events[3]).toMatchObject({ tableName: "facts", memory: { id: raw } });
 		});
 
 		it("forged notifications naming real events deliver nothing new: no repeat, nothing from before subscribe", async () => {
