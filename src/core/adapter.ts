@@ -107,7 +107,7 @@ export interface DatabaseAdapter {
 	removeRoom(roomId: UUID): Promise<void>;
 	/** Ids of the rooms the user participates in, in no particular order (`[]` when none). */
 	getRoomsForParticipant(userId: UUID): Promise<UUID[]>;
-	/** Ids of the rooms any of the users participates in, each once (`[]` when none). */
+	/** Ids of the rooms any of the users participates in, each once, in no particular order (`[]` if none). */
 	getRoomsForParticipants(userIds: UUID[]): Promise<UUID[]>;
 
 	// ---- participants ----
@@ -143,7 +143,10 @@ export interface DatabaseAdapter {
 	 * Storing an id that already exists replaces that memory (same type) or throws `ConflictError`.
 	 */
 	createMemory(memory: Memory, tableName: string, unique?: boolean): Promise<void>;
-	/** Stores many memories in one transaction: all of them, or (on any error) none. */
+	/**
+	 * Stores many memories in one transaction: all of them, or (on any error) none. A batch with
+	 * several bad items fails with the error of the first of them, in order.
+	 */
 	createMemories(items: CreateMemoryItem[]): Promise<void>;
 	/**
 	 * The room's memories of this type, newest first (ties by id), at most `count`. `start`/`end`
@@ -192,7 +195,8 @@ export interface DatabaseAdapter {
 	/**
 	 * Embeddings of stored memories of type `query_table_name` (any agent, any room, only those that
 	 * have one) whose `content.<query_field_sub_name>` is within `query_threshold` Levenshtein
-	 * distance (inclusive) of `query_input`, closest first (ties by text), at most
+	 * distance (inclusive) of `query_input`, closest first (ties by text; the embeddings of one text
+	 * in no particular order), at most
 	 * `query_match_count`. Works on text of any length. `[]` when nothing is close enough.
 	 * Texts are compared whole, never truncated, in O(length · query_threshold) time (near-identical
 	 * texts cost about one pass); the comparison gives way to the event loop every few milliseconds,

@@ -72,13 +72,14 @@ async function exec(db: DatabaseAdapter, op: Op, ctx: RunContext): Promise<Execu
 	}
 }
 
-interface BackendRun {
+export interface BackendRun {
 	outcomes: Outcome[];
 	final: unknown;
 	wroteOnError?: RunContext["wroteOnError"];
 }
 
-async function runOn(backend: Backend, ops: Op[]): Promise<BackendRun> {
+/** Runs `ops` on a fresh adapter of `backend`: each top-level operation's outcome, and the end state. */
+export async function runOn(backend: Backend, ops: Op[]): Promise<BackendRun> {
 	const t = performance.now();
 	const db = await backend.fresh();
 	if (DEBUG)
@@ -108,7 +109,13 @@ const debugTally: Record<string, Record<string, number>> = {};
 function tally(ops: Op[], outcomes: Outcome[]) {
 	ops.forEach((op, i) => {
 		const o = outcomes[i];
-		const key = o && "error" in o ? o.error : "ok";
+		const value = o && "ok" in o ? o.ok : undefined;
+		const key =
+			o && "error" in o
+				? o.error
+				: Array.isArray(value) && value.length > 0
+					? "ok, not empty"
+					: "ok";
 		const m = debugTally[op.m] ?? {};
 		m[key] = (m[key] ?? 0) + 1;
 		debugTally[op.m] = m;

@@ -47,15 +47,6 @@ function memoryRefs(item: PreparedMemory): Ref[] {
 	];
 }
 
-/** The distinct references of a batch. */
-function refsOf(items: PreparedMemory[]): Ref[] {
-	const seen = new Map<string, Ref>();
-	for (const r of items.flatMap(memoryRefs)) {
-		if (!seen.has(`${r.table}:${r.id}`)) seen.set(`${r.table}:${r.id}`, r);
-	}
-	return [...seen.values()];
-}
-
 /**
  * `memoryUpsertMany`'s parameter. Built by concatenation: contentJson is already JSON, so it is
  * not parsed and serialised again; ids and timestamps were validated by prepareMemory.
@@ -102,8 +93,9 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 		// One statement per chunk, unless a row's duplicate check must see the rows before it, or an
 		// id repeats (then the later row replaces the earlier one, as one-by-one inserts do).
 		if (bulk && prepared.every((p) => !p.checkUnique) && !hasRepeatedId(prepared)) {
-			await this.insertMemoriesInBulk(prepared, bulk);
-			return;
+			if (await this.insertMemoriesInBulk(prepared, bulk)) return;
+			// A reference is missing. One by one, the batch fails with the error of its first failing
+			// item (a type clash before the missing reference is a ConflictError), as on SQLite.
 		}
 		await this.transaction(async (tx) => {
 			for (const item of prepared) await (tx as unknown as SqlMemoryAdapter).insertMemory(item);
@@ -136,7 +128,11 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 		this.announce(item, isUnique);
 	}
 
-	private async insertMemoriesInBulk(items: PreparedMemory[], sql: string): Promise<void> {
+	/**
+	 * Inserts `items` in one transaction of bulk statements. False, with nothing written, when a
+	 * reference is missing (the caller then finds the first failing item).
+	 */
+	private async insertMemoriesInBulk(items: PreparedMemory[], sql: string): Promise<boolean> {
 		const f = this.family;
 		let missingRef = false;
 		try {
@@ -157,12 +153,11 @@ export abstract class SqlMemoryAdapter extends SqlSocialAdapter {
 			});
 		} catch (err) {
 			if (!missingRef) throw err;
-			// The failed statement aborted the transaction: look the references up after it.
-			const why = await this.op("createMemories", (s) => this.describeMissing(refsOf(items), s));
-			throw new NotFoundError(`createMemories: ${why}`, { cause: err });
+			return false;
 		}
 		this.afterInsert("memories", items.length);
 		for (const item of items) this.announce(item, true);
+		return true;
 	}
 
 	/** Names the first id of `items` that belongs to a memory of another type. */
