@@ -17,7 +17,7 @@ export const GOALS = [0, 1, 2].map((n) => uuid("d0", n));
 const KNOWLEDGE_FILES = [0, 1].map((n) => uuid("e0", n));
 const [FILE0, FILE1] = KNOWLEDGE_FILES as [string, string];
 export const KNOWLEDGE = [FILE0, FILE1, `${FILE0}-chunk-0`, `${FILE0}-chunk-1`, `${FILE1}-chunk-0`];
-export const TABLES = ["messages", "facts", "documents"];
+export const TABLES = ["messages", "facts"];
 /** A base time for `createdAt` values and for the logical clock (see runner.ts). */
 export const T0 = 1_700_000_000_000;
 
@@ -61,9 +61,18 @@ export const timestamp = fc.option(fc.constantFrom(T0, T0 + 1000, T0 + 2000, T0 
 	nil: undefined,
 	freq: 3,
 });
+/** A count or limit: mostly 1..5, sometimes 0, now and then one that must be refused. */
 export const smallCount = orBad(
-	fc.integer({ min: 0, max: 4 }),
+	fc.oneof(
+		{ weight: 6, arbitrary: fc.integer({ min: 1, max: 5 }) },
+		{ weight: 1, arbitrary: fc.constant(0) },
+	),
 	fc.constantFrom(-1, 1.5, Number.NaN, 2 ** 31),
+);
+/** An inclusive time bound of a read: mostly none. */
+export const bound = fc.oneof(
+	{ weight: 4, arbitrary: fc.constant(undefined) },
+	{ weight: 1, arbitrary: fc.constantFrom(T0, T0 + 2000, T0 + 10_000, T0 + 40_000) },
 );
 export const threshold = fc.constantFrom(-1, 0, 0.5, 0.9, 0.95, 0.999, 1);
 

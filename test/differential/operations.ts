@@ -39,8 +39,29 @@ export interface GeneratorOptions {
 	depth: number;
 }
 
-const call = (m: string, ...a: fc.Arbitrary<unknown>[]): fc.Arbitrary<CallOp> =>
-	fc.tuple(...a).map((args) => ({ m, a: args }));
+/**
+ * How often each call is drawn relative to the others (default 2): writes that later reads and
+ * searches need come often, removals of whole rooms seldom, so sequences do not stay empty.
+ */
+const WEIGHTS: Record<string, number> = {
+	createMemory: 3,
+	createMemories: 3,
+	createKnowledge: 4,
+	createGoal: 4,
+	getMemories: 3,
+	searchMemoriesByEmbedding: 4,
+	searchMemories: 2,
+	searchKnowledge: 4,
+	getKnowledge: 3,
+	removeRoom: 1,
+	removeAllMemories: 1,
+	clearKnowledge: 1,
+};
+
+const call = (m: string, ...a: fc.Arbitrary<unknown>[]): fc.WeightedArbitrary<CallOp> => ({
+	arbitrary: fc.tuple(...a).map((args) => ({ m, a: args })),
+	weight: WEIGHTS[m] ?? 2,
+});
 
 /** An object whose members are left out when undefined (as a caller would write it). */
 function record(
@@ -55,7 +76,7 @@ function record(
 
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 
-function calls(o: GeneratorOptions): fc.Arbitrary<CallOp>[] {
+function calls(o: GeneratorOptions): fc.WeightedArbitrary<CallOp>[] {
 	const vec = d.embedding(o.dim, o.float32Edges);
 	const q = d.query(o.dim, o.float32Edges);
 	const account = d.orBad(d.account, d.badId);
@@ -141,8 +162,8 @@ function calls(o: GeneratorOptions): fc.Arbitrary<CallOp>[] {
 				agentId: opt(agent),
 				count: opt(d.smallCount),
 				unique: opt(fc.boolean()),
-				start: d.timestamp,
-				end: d.timestamp,
+				start: d.bound,
+				end: d.bound,
 			}),
 		),
 		call("getMemoryById", opt(d.orBad(d.memoryId, d.badId))),
@@ -239,7 +260,10 @@ function calls(o: GeneratorOptions): fc.Arbitrary<CallOp>[] {
 				type: fc.constantFrom("action", "eval"),
 			}),
 		),
-		call("getCache", record({ agentId: agent, key: fc.constantFrom("k", "K", "") })),
+		call(
+			"getCache",
+			record({ agentId: agent, key: d.orBad(fc.constantFrom("k", "K"), fc.constant("")) }),
+		),
 		call(
 			"setCache",
 			record({
