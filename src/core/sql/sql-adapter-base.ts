@@ -253,9 +253,10 @@ export abstract class SqlAdapterBase {
 				try {
 					// The savepoint stays, empty, for the next call to replace.
 					await s.exec(`ROLLBACK TO SAVEPOINT ${CALL_SAVEPOINT}`);
-				} catch (rollbackErr) {
-					// E.g. SQLite ended the whole transaction on a full disk: nothing may run after it.
-					tx.broken = backend.driver.wrapError(rollbackErr, "transaction");
+				} catch {
+					// E.g. SQLite ended the whole transaction on a full disk: nothing may run after it
+					// (it would commit on its own), and the transaction must not report a commit.
+					tx.broken = endedBy(err);
 				}
 				throw err;
 			}
@@ -270,10 +271,9 @@ export abstract class SqlAdapterBase {
 	): Promise<T> {
 		const run = async () => {
 			if (tx.broken) {
-				throw new DatabaseError(
-					"transaction: an earlier failure could not be undone, so this transaction can only roll back",
-					{ cause: tx.broken },
-				);
+				throw new DatabaseError(`transaction: cannot continue: ${tx.broken.message}`, {
+					cause: tx.broken,
+				});
 			}
 			try {
 				return await work(tx.session);
@@ -288,13 +288,12 @@ export abstract class SqlAdapterBase {
 	}
 
 	/** Rolls back to a savepoint and drops it; when that fails, the transaction cannot commit. */
-	private async restore(tx: OpenTransaction, backend: SqlBackend, name: string): Promise<void> {
+	private async restore(tx: OpenTransaction, name: string, cause: unknown): Promise<void> {
 		try {
 			await tx.session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
 			await tx.session.exec(`RELEASE SAVEPOINT ${name}`);
-		} catch (err) {
-			// E.g. SQLite ended the whole transaction on a full disk: nothing may run after it.
-			tx.broken = backend.driver.wrapError(err, "transaction");
+		} catch {
+			tx.broken = endedBy(cause);
 		}
 	}
 
@@ -425,7 +424,7 @@ export abstract class SqlAdapterBase {
 			// Skipped (and the commit refused) when the transaction is already beyond repair.
 			await this.inTurn(tx, backend, async () => {
 				leave();
-				await this.restore(tx, backend, name);
+				await this.restore(tx, name, err);
 			}).catch(() => undefined);
 			throw err;
 		} finally {
@@ -482,6 +481,15 @@ export abstract class SqlAdapterBase {
 			this.state.listeners.delete(entry);
 		};
 	}
+}
+
+/** The failure a transaction ended with when a failed call could not be undone on its own. */
+function endedBy(cause: unknown): DatabaseError {
+	const why = cause instanceof Error ? cause.message : String(cause);
+	return new DatabaseError(
+		`transaction rolled back: a call failed (${why}) and could not be undone on its own, so the database ended the whole transaction and nothing in it was written`,
+		{ cause },
+	);
 }
 
 async function runPrelude(session: SqlSession, prelude: readonly SqlStatement[]): Promise<void> {
