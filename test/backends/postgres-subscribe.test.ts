@@ -161,6 +161,54 @@ if (db) {
 			expect(texts(events)).toEqual(["before", "after"]);
 		});
 
+		it("delivers after a reconnect the memories committed while the LISTEN connection was down", async () => {
+			// The LISTEN connection logs in as its own role, so it can be kept out for a while.
+			const role = `agentmem_listen_${process.pid}`;
+			await db.sql(`DROP ROLE IF EXISTS ${role}`);
+			await db.sql(`CREATE ROLE ${role} LOGIN`);
+			try {
+				const url = new URL(db.url);
+				url.username = role;
+				url.password = "";
+				const { a, b } = await pair({ listenConnection: url.toString() });
+				const w = await makeWorld(a);
+				const events: MemoryEvent[] = [];
+				await a.subscribe({ roomId: w.roomId }, (e) => events.push(e));
+				await b.createMemory(memory(w, { text: "before" }), "messages");
+				await waitFor(() => events.length === 1, 5000);
+				await db.sql(`ALTER ROLE ${role} NOLOGIN`);
+				await db.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [
+					role,
+				]);
+				const gone = memory(w, { text: "while down, then removed" });
+				await b.createMemory(gone, "messages");
+				await b.removeMemory(gone.id, "messages");
+				await b.createMemories([
+					{ memory: memory(w, { text: "while down" }), tableName: "messages" },
+					{
+						memory: memory(w, { roomId: w.otherRoomId, text: "other room" }),
+						tableName: "messages",
+					},
+				]);
+				await sleep(300); // reconnect attempts fail meanwhile
+				expect(texts(events)).toEqual(["before"]);
+				await db.sql(`ALTER ROLE ${role} LOGIN`);
+				await waitFor(() => events.length === 3, 15_000);
+				await b.createMemory(memory(w, { text: "after" }), "messages");
+				await waitFor(() => texts(events).includes("after"), 5000);
+				await sleep(100);
+				expect(texts(events)).toEqual([
+					"before",
+					"while down, then removed",
+					"while down",
+					"after",
+				]);
+			} finally {
+				await Promise.all(open.splice(0).map((x) => x.close()));
+				await db.sql(`DROP ROLE IF EXISTS ${role}`);
+			}
+		});
+
 		it("fails subscribe with a ConnectionError when the LISTEN connection cannot open", async () => {
 			const { a } = await pair({ listenConnection: "postgres://postgres@127.0.0.1:1/nowhere" });
 			await expect(a.subscribe({}, () => undefined)).rejects.toMatchObject({ code: "CONNECTION" });

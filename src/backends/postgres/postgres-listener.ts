@@ -2,7 +2,8 @@
  * The LISTEN connection of the pg backend: a dedicated `pg.Client` (a pooled connection held forever
  * would shrink the pool, and PgBouncer/Supavisor in transaction mode do not keep LISTEN). When the
  * server drops it (restart, pg_terminate_backend, network), it reconnects with exponential backoff
- * and jitter until stopped. Notifications sent while it was down are not replayed.
+ * and jitter until stopped, then tells `onResume` (notifications sent while it was down are lost;
+ * the subscribe hub reads what it missed from the outbox).
  */
 import type { Client, ClientConfig, Pool } from "pg";
 import { ConfigurationError } from "../../core/errors.js";
@@ -30,6 +31,8 @@ export class PgChannelListener implements ChannelListener {
 	readonly #options: PgChannelListenerOptions;
 	#client?: Client;
 	#onPayload: (payload: string) => void = () => {};
+	#onResume: () => void = () => {};
+	#connectedBefore = false;
 	#timer?: ReturnType<typeof setTimeout>;
 	#attempt = 0;
 	#stopped = false;
@@ -40,8 +43,9 @@ export class PgChannelListener implements ChannelListener {
 		this.#options = options;
 	}
 
-	async start(onPayload: (payload: string) => void): Promise<void> {
+	async start(onPayload: (payload: string) => void, onResume?: () => void): Promise<void> {
 		this.#onPayload = onPayload;
+		this.#onResume = onResume ?? (() => {});
 		try {
 			await this.#connect();
 		} catch (err) {
@@ -92,6 +96,8 @@ export class PgChannelListener implements ChannelListener {
 		}
 		this.#client = client;
 		this.#attempt = 0;
+		if (this.#connectedBefore) this.#onResume();
+		this.#connectedBefore = true;
 	}
 
 	#lost(client: Client): void {

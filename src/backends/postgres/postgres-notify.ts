@@ -33,8 +33,11 @@ export const NOTIFY_SQL = "SELECT pg_notify($1, $2)";
 
 /** A connection that LISTENs on one channel and hands over each payload. */
 export interface ChannelListener {
-	/** Resolves once LISTEN is active; rejects when the first connection fails. */
-	start(onPayload: (payload: string) => void): Promise<void>;
+	/**
+	 * Resolves once LISTEN is active; rejects when the first connection fails. `onResume` is called
+	 * when LISTEN is active again after the connection was lost (notifications meanwhile are gone).
+	 */
+	start(onPayload: (payload: string) => void, onResume?: () => void): Promise<void>;
 	/** Sends `payload` on the channel from the listening connection itself. */
 	notify(payload: string): Promise<void>;
 	/** Stops listening and releases the connection. Idempotent. */
@@ -71,6 +74,9 @@ export const LOCATE_EVENT_SQL =
 export const READ_EVENT_SQL = `SELECT memory_id AS id, type, room_id, agent_id, user_id, content,
   vector_send(embedding) AS embedding, is_unique, created_at FROM agentmem_memory_events
   WHERE id = $1::bigint AND ($2::text IS NULL OR NOT pg_visible_in_snapshot(xid, $2::text::pg_snapshot))`;
+/** Events not committed before a snapshot (all of them without one), oldest first. */
+export const REPLAY_EVENTS_SQL = `SELECT id::text AS id FROM agentmem_memory_events
+  WHERE $1::text IS NULL OR NOT pg_visible_in_snapshot(xid, $1::text::pg_snapshot) ORDER BY id`;
 /** The oldest event still kept (older delivered ids need not be remembered). */
 export const OLDEST_EVENT_SQL = "SELECT min(id)::text AS id FROM agentmem_memory_events";
 
@@ -123,7 +129,27 @@ export class NotifiedMemoryEvents implements MemoryEventSource {
 	async #listen(): Promise<void> {
 		const [row] = await this.#owner(MEMORIES_OID_SQL, []);
 		this.#prefix = `${String(row?.oid)}:`;
-		await this.#channel.start((payload) => this.#enqueue(payload));
+		await this.#channel.start(
+			(payload) => this.#enqueue(payload),
+			() => {
+				this.#queue = this.#queue.then(() => this.#replay());
+			},
+		);
+	}
+
+	/**
+	 * After a lost LISTEN connection: every event committed since the earliest subscription started
+	 * that was not delivered yet, in event id order (the outbox keeps what notifications lost).
+	 */
+	async #replay(): Promise<void> {
+		if (this.#subscriptions.size === 0 || !this.#prefix) return;
+		let rows: Row[];
+		try {
+			rows = await this.#owner(REPLAY_EVENTS_SQL, [earliest([...this.#subscriptions])]);
+		} catch {
+			return; // unreadable now: what was missed stays missed
+		}
+		for (const row of rows) await this.#deliver(`${this.#prefix}${String(row.id)}`);
 	}
 
 	/** What has committed before this subscription: never delivered to it, even when named again. */
@@ -233,6 +259,17 @@ export class NotifiedMemoryEvents implements MemoryEventSource {
 			// Unreadable now: checked again after the next batch.
 		}
 	}
+}
+
+/** The earliest of the subscriptions' snapshots (smallest xmax); null when one is unknown. */
+function earliest(subscriptions: Subscription[]): string | null {
+	let found: { snapshot: string; xmax: bigint } | null = null;
+	for (const { snapshot } of subscriptions) {
+		const xmax = snapshot?.split(":")[1];
+		if (!snapshot || !xmax || !/^[0-9]+$/.test(xmax)) return null;
+		if (!found || BigInt(xmax) < found.xmax) found = { snapshot, xmax: BigInt(xmax) };
+	}
+	return found?.snapshot ?? null;
 }
 
 function parseMarker(payload: string): string | null {
