@@ -26,6 +26,9 @@ export interface TransactionOp {
 
 export type Op = CallOp | TransactionOp;
 
+/** Not a method: `importRecords` of what `exportRecords` yields, on the same adapter. */
+export const REIMPORT = "reimportExport";
+
 export const isTransaction = (op: Op): op is TransactionOp =>
 	op.m === "transaction" && "body" in op;
 
@@ -56,6 +59,9 @@ const WEIGHTS: Record<string, number> = {
 	removeRoom: 1,
 	removeAllMemories: 1,
 	clearKnowledge: 1,
+	removeAllGoals: 1,
+	removeGoal: 1,
+	[REIMPORT]: 1,
 };
 
 const call = (m: string, ...a: fc.Arbitrary<unknown>[]): fc.WeightedArbitrary<CallOp> => ({
@@ -301,6 +307,7 @@ function calls(o: GeneratorOptions): fc.WeightedArbitrary<CallOp>[] {
 		),
 		call("clearKnowledge", agent, opt(fc.boolean())),
 		call("stats"),
+		call(REIMPORT),
 	];
 }
 

@@ -4,7 +4,7 @@
  * logical time the harness gave it, and prints its outcome.
  */
 import { T0 } from "./domain.js";
-import { isTransaction, type Op } from "./operations.js";
+import { isTransaction, type Op, REIMPORT } from "./operations.js";
 import type { Outcome } from "./runner.js";
 
 /** A value as a TypeScript expression (NaN, Infinity, undefined and Float32Array included). */
@@ -50,8 +50,12 @@ function lines(
 			return;
 		}
 		const args = op.a.map(literal).join(", ");
+		const callText =
+			op.m === REIMPORT
+				? `${db}.importRecords(await all(${db}.exportRecords()))`
+				: `${db}.${op.m}(${args})`;
 		out.push(
-			`${indent}await at(${step.n++}, () => ${db}.${op.m}(${args}), ${rethrow}); // ${JSON.stringify(expected ?? "not reached")}`,
+			`${indent}await at(${step.n++}, async () => ${callText}, ${rethrow}); // ${JSON.stringify(expected ?? "not reached")}`,
 		);
 	});
 	return out;
@@ -79,6 +83,7 @@ export function printSequence(
 		"\tcatch (e) { console.log(n, (e as { code?: string }).code ?? String(e)); if (rethrow) throw e; }",
 		"\tfinally { Date.now = realNow; }",
 		"}",
+		"async function all<T>(it: AsyncIterable<T>) { const out: T[] = []; for await (const x of it) out.push(x); return out; }",
 		"async function show(p: Promise<unknown>) { try { console.log(JSON.stringify(await p)); } catch (e) { console.log((e as { code?: string }).code ?? String(e)); } }",
 		...lines(ops, "db", outcomes, "", { n: 0 }, false, marked),
 		"for await (const r of db.exportRecords()) console.log(JSON.stringify(r, (_k, v) => (v instanceof Float32Array ? Array.from(v) : v)));",

@@ -11,10 +11,17 @@ import { AgentmemError } from "../../src/core/errors.js";
 import type { Backend } from "./backends.js";
 import { T0 } from "./domain.js";
 import { exportState, normaliseResult } from "./normalise.js";
-import { isTransaction, type Op } from "./operations.js";
+import { isTransaction, type Op, REIMPORT } from "./operations.js";
 import { printSequence } from "./print.js";
 
 export type Outcome = { ok: unknown; inner?: Outcome[] } | { error: string; inner?: Outcome[] };
+
+/** `importRecords(exportRecords())` on one adapter: every record replaced by itself. */
+async function reimport(this: DatabaseAdapter): Promise<unknown> {
+	const records = [];
+	for await (const r of this.exportRecords()) records.push(r);
+	return this.importRecords(records);
+}
 
 /** What `fn` throws for `end: "throw"`: the transaction must roll back and rethrow it. */
 class FnThrew extends Error {}
@@ -61,7 +68,10 @@ async function exec(db: DatabaseAdapter, op: Op, ctx: RunContext): Promise<Execu
 	const realNow = Date.now;
 	Date.now = () => now;
 	try {
-		const fn = (db as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[op.m];
+		const fn =
+			op.m === REIMPORT
+				? reimport
+				: (db as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[op.m];
 		if (!fn) throw new Error(`no method ${op.m}`);
 		const result = await fn.apply(db, structuredClone(op.a));
 		return { outcome: { ok: normaliseResult(op.m, result) } };
