@@ -191,7 +191,12 @@ export function registerCaughtFailureTests(ctx: ConformanceContext): void {
 		await a.transaction(async (tx) => {
 			await tx.createMemory(m1, "messages");
 			await tx.createGoal(g);
-			await expectError(() => tx.createGoal({ ...g, name: "again" }), ConflictError);
+			const conflict = await expectError(
+				() => tx.createGoal({ ...g, name: "again" }),
+				ConflictError,
+			);
+			// Named for the call, as outside a transaction.
+			expect(conflict.message).toMatch(/^createGoal: /);
 			await expectError(
 				() => tx.createMemory(memory(w, { embedding: axis(DIM + 1, 0) }), "messages"),
 				AgentmemError,

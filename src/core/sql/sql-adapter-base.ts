@@ -233,7 +233,7 @@ export abstract class SqlAdapterBase {
 		backend: SqlBackend,
 		work: (s: SqlSession) => Promise<T>,
 	): Promise<T> {
-		return this.inTurn(tx, backend, async (s) => {
+		return this.inTurn(tx, async (s) => {
 			const level = tx.levels[tx.levels.length - 1] ?? { callSavepoint: false };
 			try {
 				// Releasing the previous call's savepoint keeps its writes (merged into the level).
@@ -263,24 +263,18 @@ export abstract class SqlAdapterBase {
 		});
 	}
 
-	/** Runs `work` on the transaction's session after the calls queued before it. */
-	private inTurn<T>(
-		tx: OpenTransaction,
-		backend: SqlBackend,
-		work: (s: SqlSession) => Promise<T>,
-	): Promise<T> {
+	/**
+	 * Runs `work` on the transaction's session after the calls queued before it. Its errors pass
+	 * unchanged (the caller names the operation when wrapping them).
+	 */
+	private inTurn<T>(tx: OpenTransaction, work: (s: SqlSession) => Promise<T>): Promise<T> {
 		const run = async () => {
 			if (tx.broken) {
 				throw new DatabaseError(`transaction: cannot continue: ${tx.broken.message}`, {
 					cause: tx.broken,
 				});
 			}
-			try {
-				return await work(tx.session);
-			} catch (err) {
-				if (err instanceof AgentmemError) throw err;
-				throw backend.driver.wrapError(err, "transaction");
-			}
+			return work(tx.session);
 		};
 		const result = tx.tail.then(run, run);
 		tx.tail = result.catch(() => undefined);
@@ -403,8 +397,12 @@ export abstract class SqlAdapterBase {
 		const mark = outer.pending.length;
 		const inner: Scope = { ...outer, depth: outer.depth + 1 };
 		const level = { callSavepoint: false };
-		await this.inTurn(tx, backend, async (s) => {
-			await s.exec(`SAVEPOINT ${name}`);
+		const statement = (sql: string) =>
+			tx.session.exec(sql).catch((err: unknown) => {
+				throw backend.driver.wrapError(err, "transaction");
+			});
+		await this.inTurn(tx, async () => {
+			await statement(`SAVEPOINT ${name}`);
 			tx.levels.push(level);
 		});
 		// Ending the savepoint ends the call savepoints made inside it too.
@@ -414,15 +412,15 @@ export abstract class SqlAdapterBase {
 		};
 		try {
 			const result = await fn(this.bind(inner).asAdapter());
-			await this.inTurn(tx, backend, async (s) => {
-				await s.exec(`RELEASE SAVEPOINT ${name}`);
+			await this.inTurn(tx, async () => {
+				await statement(`RELEASE SAVEPOINT ${name}`);
 				leave();
 			});
 			return result;
 		} catch (err) {
 			outer.pending.length = mark;
 			// Skipped (and the commit refused) when the transaction is already beyond repair.
-			await this.inTurn(tx, backend, async () => {
+			await this.inTurn(tx, async () => {
 				leave();
 				await this.restore(tx, name, err);
 			}).catch(() => undefined);
