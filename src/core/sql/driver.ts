@@ -21,7 +21,9 @@ export interface SqlDriver {
 	readonly session: SqlSession;
 	/**
 	 * Runs `fn` inside BEGIN … COMMIT on one connection, rolling back and rethrowing when it throws.
-	 * Single-connection drivers serialise transactions (and autocommit statements) across awaits.
+	 * Resolves only when COMMIT committed: a COMMIT the database turned into a rollback (an aborted
+	 * PostgreSQL transaction) rejects with DatabaseError. Single-connection drivers serialise
+	 * transactions (and autocommit statements) across awaits.
 	 */
 	transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
 	/**
