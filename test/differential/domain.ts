@@ -81,7 +81,9 @@ function bases(dim: number): number[][] {
 	const unit = (i: number) => Array.from({ length: dim }, (_, j) => (j === i ? 1 : 0));
 	const mixed = Array.from({ length: dim }, (_, j) => (j % 3) - 1);
 	mixed[0] = 2;
-	return [unit(0), unit(1), unit(0).map((v, j) => v + (j === 1 ? 1 : 0)), mixed];
+	const plus = (i: number, k: number) => unit(i).map((v, j) => v + (j === k ? 1 : 0));
+	// e0+e1 and e0+e2 have cosine exactly 0.5 (a threshold in the set), e0 and e0+e1 1/√2.
+	return [unit(0), unit(1), plus(0, 1), plus(0, 2), mixed];
 }
 
 /** A good vector: a base, doubled, a near-duplicate, or the zero vector (stored as missing). */
