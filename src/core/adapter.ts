@@ -62,6 +62,9 @@ import type {
  *   `null` (`[1, , 3]` is stored as `[1,null,3]`); `toJSON()` is honoured (a `Date` is stored as its
  *   ISO string); a class instance keeps its own enumerable properties. So ElizaOS's runtime can store
  *   a whole character, plugins with their functions included, as an agent's `details`.
+ * - The members of an object may read back in another order: PostgreSQL and PGlite store `jsonb`,
+ *   which orders keys by length, then bytes (`{"zz":1,"a":2}` reads back as `{"a":2,"zz":1}`);
+ *   SQLite and SQL.js keep the order written. Values, and the order of array elements, are kept.
  * - Data that JSON would silently change, or that a backend cannot store, is refused with a
  *   `ValidationError` naming its path (e.g. `content.a[2]`), and nothing is written: `NaN`,
  *   `±Infinity`, `BigInt`, cycles, `Map`/`Set`/typed arrays (JSON writes them as `{}`), lone

@@ -6,7 +6,9 @@
  * - lists the contract gives "in no particular order" are sorted (getRoomsForParticipant(s)), and
  *   getCachedEmbeddings' rows of equal distance and equal text (the contract orders ties by text;
  *   embeddings of one text in no order);
- * - the export's `schemaVersion` (each SQL family numbers its own migrations).
+ * - the export's `schemaVersion` (each SQL family numbers its own migrations);
+ * - the order of object members (PostgreSQL's jsonb orders keys; the JSON rule in adapter.ts says
+ *   so): members are compared as sets, arrays in order.
  */
 import type { DatabaseAdapter } from "../../src/core/adapter.js";
 
