@@ -133,6 +133,12 @@ export const content = orBad(
 		fc
 			.tuple(text, fc.constantFrom("a", "b"))
 			.map(([t, tag]) => ({ text: t, tag, nested: { n: [1, null] } })),
+		// Numbers JSON writes in exponent form or at full precision, text to escape, no `text` at all.
+		fc.constantFrom<unknown>(
+			{ text: "hello", n: 1e21, f: 0.1 + 0.2, i: 2 ** 53 + 2, tiny: 5e-324, neg: -0, e: {}, a: [] },
+			{ text: 'he said "hi"\n\t\\ é 😀', zz: 1, a: { y: [true, false, null] } },
+			{ tag: "a" },
+		),
 	),
 	fc.constantFrom<unknown>({ text: "bad", n: Number.NaN }, { text: "nul\u0000" }),
 );
