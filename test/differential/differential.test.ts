@@ -20,9 +20,9 @@ const env = (name: string, fallback: number) => {
 	return v === undefined || v === "" ? fallback : Number(v);
 };
 
-const RUNS = env("RUNS", 25);
+const RUNS = env("RUNS", 60);
 const SEED = env("SEED", 20261130);
-const LENGTH = env("LENGTH", 25);
+const LENGTH = env("LENGTH", 30);
 const DIM = env("DIM", 4);
 const TIME_LIMIT_MS = env("TIME_LIMIT_MS", 0);
 
