@@ -1,7 +1,6 @@
 /**
- * A sequence as runnable TypeScript: paste it into a file next to src/ and run it with
- * `npx tsx` (or into a vitest test) on each backend to see where they part. Each call runs at the
- * logical time the harness gave it, and prints its outcome.
+ * A sequence as runnable TypeScript, to see on each backend where they part. Each call runs at the
+ * logical time the harness gave it and prints its outcome; comments give the first backend's.
  */
 import { T0 } from "./domain.js";
 import { isTransaction, type Op, REIMPORT } from "./operations.js";
@@ -62,9 +61,10 @@ function lines(
 }
 
 /**
- * The program: run it at the repository's root (e.g. `npx tsx repro.ts`, or pasted into a
- * `*.test.ts`) with AGENTMEM_URL naming each backend in turn (`sqljs:memory`, `sqlite::memory:`,
- * `pglite:memory`, a `postgres://` URL). `marked` is the top-level operation where they part.
+ * The program. Saved as repro.ts at the repository's root, it runs on each backend in turn:
+ * `npx esbuild repro.ts --bundle --platform=node --format=esm --packages=external
+ * --outfile=repro.mjs && AGENTMEM_URL=pglite:memory node repro.mjs` (also `sqljs:memory`,
+ * `sqlite::memory:`, a `postgres://` URL). `marked` is the top-level operation where they part.
  */
 export function printSequence(
 	ops: Op[],
