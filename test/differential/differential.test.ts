@@ -25,6 +25,7 @@ const SEED = env("SEED", 20261130);
 const LENGTH = env("LENGTH", 30);
 const DIM = env("DIM", 4);
 const TIME_LIMIT_MS = env("TIME_LIMIT_MS", 0);
+const REPORT = process.env.AGENTMEM_DIFF_REPORT === "1";
 
 const list = await backends(DIM);
 
@@ -33,6 +34,7 @@ describe(`differential: ${list.map((b) => b.name).join(", ")} (dimension ${DIM})
 		timeout: 0,
 	}, async () => {
 		let done = 0;
+		const started = performance.now();
 		await fc.assert(
 			fc.asyncProperty(
 				sequence({ dim: DIM, float32Edges: true, catchInTransactions: true, depth: 2 }, LENGTH),
@@ -40,6 +42,10 @@ describe(`differential: ${list.map((b) => b.name).join(", ")} (dimension ${DIM})
 					const ops: Op[] = [...PRELUDE, ...generated];
 					if ((await findDivergence(list, ops, DIM)) === null) {
 						done++;
+						if (REPORT && done % 250 === 0) {
+							const s = Math.round((performance.now() - started) / 1000);
+							console.log(`differential: ${done} sequences in ${s} s`);
+						}
 						return;
 					}
 					const smallest = await minimise(
@@ -59,7 +65,7 @@ describe(`differential: ${list.map((b) => b.name).join(", ")} (dimension ${DIM})
 				...(TIME_LIMIT_MS > 0 ? { interruptAfterTimeLimit: TIME_LIMIT_MS } : {}),
 			},
 		);
-		if (process.env.AGENTMEM_DIFF_REPORT) console.log(`differential: ${done} sequences passed`);
+		if (REPORT) console.log(`differential: ${done} sequences passed`);
 		if (process.env.AGENTMEM_DIFF_DEBUG === "1") console.log(debugSummary());
 	});
 });
