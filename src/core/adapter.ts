@@ -302,6 +302,11 @@ export interface DatabaseAdapter {
 	 * a transaction; calls on one `tx` run one after another.) The promise never resolves unless
 	 * the transaction committed: a transaction the database rolled back instead fails with
 	 * `DatabaseError`.
+	 *
+	 * `tx` is an adapter of the same class (e.g. a `PGliteDatabaseAdapter`), so a backend's own
+	 * members work on it too (`persistent`, `pool`, `circuitState`); the few that need the connection
+	 * the transaction holds (SQL.js `export()`, SQLite `compact()` / `rebuildVectorIndex()`) throw
+	 * ValidationError on `tx` instead of waiting for the transaction they run in.
 	 */
 	transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T>;
 	/**

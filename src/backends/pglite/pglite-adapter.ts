@@ -6,14 +6,16 @@
  * (dir-lock.ts, imported only for directory paths so the in-memory path loads in a browser).
  */
 import type { PGliteInterface, PGliteOptions } from "@electric-sql/pglite";
-import {
-	ConfigurationError,
-	ValidationError,
-	VectorExtensionUnavailableError,
-} from "../../core/errors.js";
+import { ConfigurationError, VectorExtensionUnavailableError } from "../../core/errors.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { SerialDriver } from "../../core/sql/serial-driver.js";
-import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import {
+	createContext,
+	SqlAdapterView,
+	type SqlBackend,
+	type SqlContext,
+	SqlDatabaseAdapter,
+} from "../../core/sql/sql-adapter.js";
 import type {
 	AdapterCapabilities,
 	MemoryEvent,
@@ -27,7 +29,7 @@ import {
 	memoryLocator,
 	NotifiedMemoryEvents,
 } from "../postgres/postgres-notify.js";
-import { type AnalysedTable, StatisticsKeeper } from "../postgres/postgres-statistics.js";
+import { StatisticsKeeper } from "../postgres/postgres-statistics.js";
 import {
 	createPostgresVectorSearch,
 	hasIterativeScan,
@@ -65,14 +67,14 @@ const MEMORY = /^(memory|memory:\/\/.*)$/;
 const BROWSER_STORAGE = /^(idb|opfs-ahp):\/\//;
 
 export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
-	protected readonly family = postgresFamily;
 	readonly #options: PGliteAdapterOptions;
-	#lock: Lock | null = null;
-	// Not `#private`: transaction views (prototype children of this adapter) reach it too.
-	private statistics?: StatisticsKeeper;
 
-	constructor(options: PGliteAdapterOptions = {}) {
-		super(options);
+	constructor(options: PGliteAdapterOptions | SqlAdapterView<PGliteAdapterOptions> = {}) {
+		if (options instanceof SqlAdapterView) {
+			super(options.ctx);
+			this.#options = options.own;
+			return;
+		}
 		if (options.pglite && options.dataDir !== undefined) {
 			throw new ConfigurationError(
 				"give PGliteDatabaseAdapter either `pglite` (your instance) or `dataDir`, not both",
@@ -94,76 +96,18 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 				`dirMode must be permission bits between 0 and 0o777 (e.g. 0o700), got ${JSON.stringify(options.dirMode)}`,
 			);
 		}
-		this.#options = { ...options };
+		const o = { ...options };
+		super(createContext(postgresFamily, o, () => open(o)));
+		this.#options = o;
+	}
+
+	protected override view(ctx: SqlContext): PGliteDatabaseAdapter {
+		return new PGliteDatabaseAdapter(new SqlAdapterView(ctx, this.#options));
 	}
 
 	/** True when the data outlives the process (a directory, IndexedDB or OPFS). */
 	get persistent(): boolean {
-		const dir = this.#options.pglite?.dataDir ?? this.#options.dataDir;
-		return dir !== undefined && !MEMORY.test(dir);
-	}
-
-	protected async open(): Promise<SqlBackend> {
-		const o = this.#options;
-		const dataDir = o.dataDir === undefined || MEMORY.test(o.dataDir) ? undefined : o.dataDir;
-		this.#lock = o.pglite || !dataDir ? null : await lock(dataDir, o.dirMode);
-		try {
-			return await this.#connect(o.pglite ?? (await createPGlite(dataDir, o)));
-		} catch (err) {
-			await this.release();
-			throw err;
-		}
-	}
-
-	async #connect(pg: PGliteInterface): Promise<SqlBackend> {
-		const driver = new SerialDriver(pgliteConnection(pg), {
-			ownsConnection: !this.#options.pglite,
-			wrapError: wrapPostgresError,
-			constraintOf: postgresConstraintOf,
-		});
-		let version: string | null | undefined;
-		try {
-			[{ version } = { version: null }] = await driver.session.all<{ version: string | null }>(
-				PGVECTOR_VERSION_SQL,
-			);
-		} catch (err) {
-			await driver.close();
-			throw driver.wrapError(err, "opening PGlite");
-		}
-		if (!version) {
-			await driver.close();
-			throw new VectorExtensionUnavailableError(
-				"pgvector is not loaded in this PGlite instance: create it with " +
-					'`extensions: { vector, fuzzystrmatch }` (from "@electric-sql/pglite-pgvector" and "@electric-sql/pglite/contrib/fuzzystrmatch")',
-			);
-		}
-		const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
-			backend: "pglite",
-			vectorSearch: "hnsw",
-			exactSearch: false,
-			persistent: this.persistent,
-			multipleConnections: false,
-			crossProcessSubscribe: false,
-			rowLevelSecurity: false,
-		};
-		const statistics = new StatisticsKeeper(driver);
-		this.statistics = statistics;
-		return {
-			driver,
-			vector: createPostgresVectorSearch({ iterativeScan: hasIterativeScan(version) }),
-			capabilities,
-			memoryEvents: new NotifiedMemoryEvents(
-				pgliteChannelListener(pg, driver, MEMORY_CHANNEL),
-				memoryLocator(driver.session),
-			),
-			afterMigrate: async (settings) => {
-				// Above 4000 dimensions pgvector has no index: the search is an exact scan.
-				if (vectorIndexKind(settings.embeddingDimension) === "none") {
-					Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
-				}
-				await statistics.start();
-			},
-		};
+		return isPersistent(this.#options);
 	}
 
 	/**
@@ -174,24 +118,82 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 		filter: SubscribeFilter,
 		listener: (event: MemoryEvent) => void,
 	): Promise<Unsubscribe> {
-		if (this.inTransaction) {
-			throw new ValidationError(
-				"subscribe",
-				"PGlite has one connection: call subscribe on the adapter, outside transaction()",
-			);
-		}
+		this.refuseInTransaction(
+			"subscribe",
+			"PGlite has one connection: call subscribe on the adapter, outside transaction()",
+		);
 		return super.subscribe(filter, listener);
 	}
+}
 
-	protected override afterInsert(table: AnalysedTable, rows: number): void {
-		this.statistics?.inserted(table, rows);
-	}
+function isPersistent(o: PGliteAdapterOptions): boolean {
+	const dir = o.pglite?.dataDir ?? o.dataDir;
+	return dir !== undefined && !MEMORY.test(dir);
+}
 
-	protected override async release(): Promise<void> {
-		const held = this.#lock;
-		this.#lock = null;
+async function open(o: PGliteAdapterOptions): Promise<SqlBackend> {
+	const dataDir = o.dataDir === undefined || MEMORY.test(o.dataDir) ? undefined : o.dataDir;
+	const held = o.pglite || !dataDir ? null : await lock(dataDir, o.dirMode);
+	const release = async () => {
 		await held?.release();
+	};
+	try {
+		return { ...(await connect(o, o.pglite ?? (await createPGlite(dataDir, o)))), release };
+	} catch (err) {
+		await release();
+		throw err;
 	}
+}
+
+async function connect(o: PGliteAdapterOptions, pg: PGliteInterface): Promise<SqlBackend> {
+	const driver = new SerialDriver(pgliteConnection(pg), {
+		ownsConnection: !o.pglite,
+		wrapError: wrapPostgresError,
+		constraintOf: postgresConstraintOf,
+	});
+	let version: string | null | undefined;
+	try {
+		[{ version } = { version: null }] = await driver.session.all<{ version: string | null }>(
+			PGVECTOR_VERSION_SQL,
+		);
+	} catch (err) {
+		await driver.close();
+		throw driver.wrapError(err, "opening PGlite");
+	}
+	if (!version) {
+		await driver.close();
+		throw new VectorExtensionUnavailableError(
+			"pgvector is not loaded in this PGlite instance: create it with " +
+				'`extensions: { vector, fuzzystrmatch }` (from "@electric-sql/pglite-pgvector" and "@electric-sql/pglite/contrib/fuzzystrmatch")',
+		);
+	}
+	const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
+		backend: "pglite",
+		vectorSearch: "hnsw",
+		exactSearch: false,
+		persistent: isPersistent(o),
+		multipleConnections: false,
+		crossProcessSubscribe: false,
+		rowLevelSecurity: false,
+	};
+	const statistics = new StatisticsKeeper(driver);
+	return {
+		driver,
+		vector: createPostgresVectorSearch({ iterativeScan: hasIterativeScan(version) }),
+		capabilities,
+		memoryEvents: new NotifiedMemoryEvents(
+			pgliteChannelListener(pg, driver, MEMORY_CHANNEL),
+			memoryLocator(driver.session),
+		),
+		afterMigrate: async (settings) => {
+			// Above 4000 dimensions pgvector has no index: the search is an exact scan.
+			if (vectorIndexKind(settings.embeddingDimension) === "none") {
+				Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
+			}
+			await statistics.start();
+		},
+		afterInsert: (table, rows) => statistics.inserted(table, rows),
+	};
 }
 
 /** The data directory's lock: a lock file in Node, a Web Lock in a browser. */

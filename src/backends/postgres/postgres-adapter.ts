@@ -12,7 +12,14 @@ import {
 } from "../../core/errors.js";
 import { type CircuitState, Resilience, type ResilienceOptions } from "../../core/resilience.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
-import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import { withPrelude } from "../../core/sql/session.js";
+import {
+	createContext,
+	SqlAdapterView,
+	type SqlBackend,
+	type SqlContext,
+	SqlDatabaseAdapter,
+} from "../../core/sql/sql-adapter.js";
 import type {
 	AdapterCapabilities,
 	MemoryEvent,
@@ -27,7 +34,7 @@ import { postgresFamily } from "./postgres-family.js";
 import { listenerConfig, PgChannelListener } from "./postgres-listener.js";
 import { MEMORY_CHANNEL, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";
 import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
-import { type AnalysedTable, StatisticsKeeper } from "./postgres-statistics.js";
+import { StatisticsKeeper } from "./postgres-statistics.js";
 import {
 	createPostgresVectorSearch,
 	hasIterativeScan,
@@ -79,20 +86,30 @@ export interface PostgresServerInfo {
 	iterativeScan: boolean;
 }
 
-export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
-	protected readonly family = postgresFamily;
-	readonly #options: PostgresAdapterOptions;
-	#resilience?: Resilience;
-	#driver?: PostgresPoolDriver;
-	/** Not a #private field: transaction and asUser views are prototype children of the adapter. */
-	private statistics?: StatisticsKeeper;
-	/** What an asUser view owns (set on those views only; their transaction views inherit it). */
-	private readonly userView?: UserViewResources;
-	#server?: PostgresServerInfo;
+/** What a PostgreSQL adapter and all its views share. */
+interface PostgresState {
+	readonly options: PostgresAdapterOptions;
+	resilience?: Resilience;
+	driver?: PostgresPoolDriver;
+	server?: PostgresServerInfo;
+}
 
-	constructor(options: PostgresAdapterOptions | string) {
+/** A facade's own part: the shared state, and on an `asUser` view (and its transactions) what it owns. */
+interface PostgresOwn {
+	readonly state: PostgresState;
+	readonly userView?: UserViewResources;
+}
+
+export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
+	readonly #own: PostgresOwn;
+
+	constructor(options: PostgresAdapterOptions | string | SqlAdapterView<PostgresOwn>) {
+		if (options instanceof SqlAdapterView) {
+			super(options.ctx);
+			this.#own = options.own;
+			return;
+		}
 		const opts = typeof options === "string" ? { connectionString: options } : { ...options };
-		super(opts);
 		const configured = Boolean(opts.connectionString || opts.poolConfig);
 		if (Boolean(opts.pool) === configured) {
 			throw new ConfigurationError(
@@ -109,24 +126,32 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 				"`schema` needs an adapter-created pool; with your own `pool`, set search_path in its config (options: '-c search_path=...')",
 			);
 		}
-		this.#options = opts;
+		const state: PostgresState = { options: opts };
+		super(createContext(postgresFamily, opts, () => open(state)));
+		this.#own = { state };
+	}
+
+	protected override view(ctx: SqlContext): PostgresDatabaseAdapter {
+		return new PostgresDatabaseAdapter(new SqlAdapterView(ctx, this.#own));
 	}
 
 	/** The pool statements run on (the caller's, or the adapter's own). */
 	get pool(): Pool {
-		if (!this.#driver) throw new ConfigurationError("the pool exists after init()");
-		return this.#driver.pool;
+		const driver = this.#own.state.driver;
+		if (!driver) throw new ConfigurationError("the pool exists after init()");
+		return driver.pool;
 	}
 
 	/** The circuit breaker's state: `open` while the database is considered down. */
 	get circuitState(): CircuitState {
-		return this.#resilience?.breaker?.state ?? "closed";
+		return this.#own.state.resilience?.breaker?.state ?? "closed";
 	}
 
 	/** pgvector's version and what it enables (after `init()`). */
 	get serverInfo(): PostgresServerInfo {
-		if (!this.#server) throw new ConfigurationError("server info is known after init()");
-		return this.#server;
+		const server = this.#own.state.server;
+		if (!server) throw new ConfigurationError("server info is known after init()");
+		return server;
 	}
 
 	/**
@@ -134,15 +159,17 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	 * `claims.role` (`authenticated` by default, `anon`, `service_role`) with the claims in
 	 * `request.jwt.claims`, so the row-level security policies apply. Verify tokens with `verifyJwt`.
 	 */
-	asUser(claims: RequestClaims): this {
+	asUser(claims: RequestClaims): PostgresDatabaseAdapter {
 		if (!this.capabilities.rowLevelSecurity) {
 			throw new ConfigurationError(
 				"asUser needs row-level security: create the adapter with rowLevelSecurity: true",
 			);
 		}
-		const view = this.withPrelude(requestPrelude(claims));
-		Object.defineProperty(view, "userView", { value: new UserViewResources() });
-		return view;
+		const userView = new UserViewResources();
+		const ctx = withPrelude(this.ctx, requestPrelude(claims), () => {
+			if (userView.closed) throw new ClosedError("this asUser view is closed");
+		});
+		return new PostgresDatabaseAdapter(new SqlAdapterView(ctx, { ...this.#own, userView }));
 	}
 
 	/**
@@ -151,7 +178,8 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	 * closes everything.
 	 */
 	override async close(): Promise<void> {
-		if (this.userView && !this.scope) return this.userView.close();
+		const view = this.#own.userView;
+		if (view && !this.inTransaction) return view.close();
 		return super.close();
 	}
 
@@ -159,93 +187,84 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 		filter: SubscribeFilter,
 		listener: (event: MemoryEvent) => void,
 	): Promise<Unsubscribe> {
-		const view = this.userView;
+		const view = this.#own.userView;
 		if (!view) return super.subscribe(filter, listener);
 		if (view.closed) throw new ClosedError("this asUser view is closed");
 		return view.track(await super.subscribe(filter, listener));
 	}
+}
 
-	protected override ready(): ReturnType<SqlDatabaseAdapter["ready"]> {
-		if (this.userView?.closed) throw new ClosedError("this asUser view is closed");
-		return super.ready();
-	}
-
-	protected async open(): Promise<SqlBackend> {
-		const o = this.#options;
-		const resilience = new Resilience(o, postgresFailureClass);
-		const connect = (pool: Pool) =>
-			new PostgresPoolDriver(pool, {
-				ownsPool: !o.pool,
-				resilience,
-				onPoolError: o.onPoolError,
-				poolQueue: o.poolQueue,
-			});
-		let driver = connect(o.pool ?? (await createPool(o)));
-		this.#resilience = resilience;
-		try {
-			const [row] = await driver.session.all<{ version: string | null }>(PGVECTOR_VERSION_SQL);
-			if (!row?.version) {
-				throw new VectorExtensionUnavailableError(
-					"pgvector is not installed on this PostgreSQL server: install it (Debian/Ubuntu: postgresql-<major>-pgvector, or scripts/provision-postgres.sh; Supabase: enable the `vector` extension)",
-				);
-			}
-			this.#server = { pgvectorVersion: row.version, iterativeScan: hasIterativeScan(row.version) };
-			if (o.schema) {
-				// The extensions' schemas must be on the search path; an installation outside it (an
-				// older version put them in the first adapter's own schema) joins it: a new pool.
-				const extra = await extensionSchemasOffPath(driver, o.schema);
-				if (extra.length > 0) {
-					const previous = driver;
-					driver = connect(await createPool(o, extra));
-					await previous.close();
-				}
-				await createSchema(driver, o.schema);
-			}
-		} catch (err) {
-			await driver.close();
-			throw driver.wrapError(err, "connecting to PostgreSQL");
+async function open(state: PostgresState): Promise<SqlBackend> {
+	const o = state.options;
+	const resilience = new Resilience(o, postgresFailureClass);
+	const connect = (pool: Pool) =>
+		new PostgresPoolDriver(pool, {
+			ownsPool: !o.pool,
+			resilience,
+			onPoolError: o.onPoolError,
+			poolQueue: o.poolQueue,
+		});
+	let driver = connect(o.pool ?? (await createPool(o)));
+	state.resilience = resilience;
+	try {
+		const [row] = await driver.session.all<{ version: string | null }>(PGVECTOR_VERSION_SQL);
+		if (!row?.version) {
+			throw new VectorExtensionUnavailableError(
+				"pgvector is not installed on this PostgreSQL server: install it (Debian/Ubuntu: postgresql-<major>-pgvector, or scripts/provision-postgres.sh; Supabase: enable the `vector` extension)",
+			);
 		}
-		this.#driver = driver;
-		const statistics = new StatisticsKeeper(driver);
-		this.statistics = statistics;
-		const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
-			backend: "postgres",
-			vectorSearch: "hnsw",
-			exactSearch: false,
-			persistent: true,
-			multipleConnections: true,
-			crossProcessSubscribe: true,
-			rowLevelSecurity: o.rowLevelSecurity === true,
-		};
-		return {
-			driver,
-			vector: createPostgresVectorSearch({
-				iterativeScan: this.#server.iterativeScan,
-				encodeQuery: toPgVectorBinary,
+		state.server = { pgvectorVersion: row.version, iterativeScan: hasIterativeScan(row.version) };
+		if (o.schema) {
+			// The extensions' schemas must be on the search path; an installation outside it (an
+			// older version put them in the first adapter's own schema) joins it: a new pool.
+			const extra = await extensionSchemasOffPath(driver, o.schema);
+			if (extra.length > 0) {
+				const previous = driver;
+				driver = connect(await createPool(o, extra));
+				await previous.close();
+			}
+			await createSchema(driver, o.schema);
+		}
+	} catch (err) {
+		await driver.close();
+		throw driver.wrapError(err, "connecting to PostgreSQL");
+	}
+	state.driver = driver;
+	const statistics = new StatisticsKeeper(driver);
+	const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
+		backend: "postgres",
+		vectorSearch: "hnsw",
+		exactSearch: false,
+		persistent: true,
+		multipleConnections: true,
+		crossProcessSubscribe: true,
+		rowLevelSecurity: o.rowLevelSecurity === true,
+	};
+	return {
+		driver,
+		vector: createPostgresVectorSearch({
+			iterativeScan: state.server.iterativeScan,
+			encodeQuery: toPgVectorBinary,
+		}),
+		capabilities,
+		extraMigrations: o.rowLevelSecurity ? rowLevelSecurityMigrations : [],
+		memoryEvents: new NotifiedMemoryEvents(
+			new PgChannelListener({
+				config: listenerConfig(o.listenConnection, driver.pool),
+				channel: MEMORY_CHANNEL,
+				onError: o.onPoolError,
 			}),
-			capabilities,
-			extraMigrations: o.rowLevelSecurity ? rowLevelSecurityMigrations : [],
-			memoryEvents: new NotifiedMemoryEvents(
-				new PgChannelListener({
-					config: listenerConfig(o.listenConnection, driver.pool),
-					channel: MEMORY_CHANNEL,
-					onError: o.onPoolError,
-				}),
-				memoryLocator(driver.session),
-			),
-			// Above 4000 dimensions pgvector has no index: the search is an exact scan.
-			afterMigrate: async (settings) => {
-				if (vectorIndexKind(settings.embeddingDimension) === "none") {
-					Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
-				}
-				await statistics.start();
-			},
-		};
-	}
-
-	protected override afterInsert(table: AnalysedTable, rows: number): void {
-		this.statistics?.inserted(table, rows);
-	}
+			memoryLocator(driver.session),
+		),
+		// Above 4000 dimensions pgvector has no index: the search is an exact scan.
+		afterMigrate: async (settings) => {
+			if (vectorIndexKind(settings.embeddingDimension) === "none") {
+				Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
+			}
+			await statistics.start();
+		},
+		afterInsert: (table, rows) => statistics.inserted(table, rows),
+	};
 }
 
 async function createPool(

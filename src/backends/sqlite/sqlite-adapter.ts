@@ -7,7 +7,13 @@ import { ConfigurationError, ReadOnlyDatabaseError } from "../../core/errors.js"
 import { createExactScan } from "../../core/sql/exact-scan.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { type SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
-import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import {
+	createContext,
+	SqlAdapterView,
+	type SqlBackend,
+	type SqlContext,
+	SqlDatabaseAdapter,
+} from "../../core/sql/sql-adapter.js";
 import { assertCount } from "../../core/validation.js";
 import { betterSqliteConnection } from "./sqlite-connection.js";
 import { sqliteDriverOptions, wrapSqliteError } from "./sqlite-errors.js";
@@ -17,6 +23,9 @@ import { DEFAULT_FILE_MODE, openDatabaseFile, openError } from "./sqlite-file.js
 import { createVec0Search, ensureIndex, markIndexStale, rebuildIndex } from "./sqlite-vec-index.js";
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** Maintenance runs alone on the one connection, so not inside a transaction that holds it. */
+const OUTSIDE_TRANSACTION =
+	"it needs the connection the transaction holds: call it on the adapter, outside transaction()";
 
 export interface SqliteAdapterOptions extends SettingsOptions {
 	/** The database file (created if absent), or `:memory:`. Give this or `database`. */
@@ -47,14 +56,22 @@ export interface SqliteAdapterOptions extends SettingsOptions {
 	fileMode?: number;
 }
 
-export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
-	protected readonly family = sqliteFamily;
-	readonly #options: SqliteAdapterOptions;
-	#driver?: SerialDriver;
-	#conn?: SerialConnection;
+/** What a SQLite adapter and its transaction views share. */
+interface SqliteState {
+	readonly options: SqliteAdapterOptions;
+	driver?: SerialDriver;
+	conn?: SerialConnection;
+}
 
-	constructor(options: SqliteAdapterOptions) {
-		super(options);
+export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
+	readonly #state: SqliteState;
+
+	constructor(options: SqliteAdapterOptions | SqlAdapterView<SqliteState>) {
+		if (options instanceof SqlAdapterView) {
+			super(options.ctx);
+			this.#state = options.own;
+			return;
+		}
 		const o = options ?? {};
 		if ((o.path === undefined) === (o.database === undefined)) {
 			throw new ConfigurationError(
@@ -85,71 +102,24 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 				`fileMode must be permission bits between 0 and 0o777 (e.g. 0o600), got ${JSON.stringify(o.fileMode)}`,
 			);
 		}
-		this.#options = { ...o };
+		const state: SqliteState = { options: { ...o } };
+		super(createContext(sqliteFamily, o, () => open(state)));
+		this.#state = state;
 	}
 
-	protected async open(): Promise<SqlBackend> {
-		const o = this.#options;
-		const readonly = o.readonly ?? o.database?.readonly ?? false;
-		// Read-only: the vec0 index cannot be checked or rebuilt; the exact scan gives the same results.
-		const vec0 = !readonly && (o.vectorSearch ?? "vec0") === "vec0";
-		const db =
-			o.database ??
-			(await openDatabaseFile(o.path as string, {
-				readonly,
-				fileMode: o.fileMode ?? DEFAULT_FILE_MODE,
-			}));
-		try {
-			if (!o.database || o.busyTimeoutMs !== undefined) {
-				db.pragma(`busy_timeout = ${o.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
-			}
-			if (!o.database && !db.memory && !readonly) {
-				db.pragma("journal_mode = WAL");
-				// In WAL mode NORMAL never corrupts and survives a process crash; only a power loss may
-				// undo the last commits. FULL would fsync every commit (a third of batch-insert time).
-				db.pragma("synchronous = NORMAL");
-			}
-			db.pragma("foreign_keys = ON");
-			// The first read: on read-only storage a WAL database fails here (it cannot create -shm).
-			if (readonly) db.prepare("SELECT count(*) FROM sqlite_master").get();
-			if (vec0) await loadSqliteVec(db, o.extensionPath);
-		} catch (err) {
-			if (!o.database) db.close();
-			throw o.database
-				? wrapSqliteError(err, "opening the database")
-				: openError(err, db.name, readonly);
-		}
-		this.#conn = betterSqliteConnection(db);
-		this.#driver = new SerialDriver(this.#conn, {
-			ownsConnection: !o.database,
-			...sqliteDriverOptions,
-			wrapError: readonly ? readOnlyWrites : wrapSqliteError,
-		});
-		const driver = this.#driver;
-		return {
-			driver,
-			readOnly: readonly,
-			vector: vec0 ? createVec0Search() : createExactScan(sqliteFamily),
-			afterMigrate: ({ embeddingDimension }) =>
-				driver.transaction((s) => (vec0 ? ensureIndex(s, embeddingDimension) : markIndexStale(s))),
-			capabilities: {
-				backend: "sqlite",
-				vectorSearch: vec0 ? "vec0" : "exact-scan",
-				// sqlite-vec 0.1.9's vec0 KNN is a brute-force scan, and results are re-ranked exactly.
-				exactSearch: true,
-				persistent: !db.memory,
-				multipleConnections: false,
-				crossProcessSubscribe: false,
-				rowLevelSecurity: false,
-			},
-		};
+	protected override view(ctx: SqlContext): SqliteDatabaseAdapter {
+		return new SqliteDatabaseAdapter(new SqlAdapterView(ctx, this.#state));
 	}
 
-	/** Recreates the vec0 index from the plain `memories` table (the source of truth). */
+	/**
+	 * Recreates the vec0 index from the plain `memories` table (the source of truth). On `tx` it
+	 * throws ValidationError (it runs alone on the connection the transaction holds), as `compact` does.
+	 */
 	async rebuildVectorIndex(): Promise<void> {
 		const { backend, settings } = this.ready();
+		this.refuseInTransaction("rebuildVectorIndex", OUTSIDE_TRANSACTION);
 		if (backend.capabilities.vectorSearch !== "vec0") return;
-		await this.#maintain("rebuildVectorIndex", () =>
+		await maintain(backend, "rebuildVectorIndex", () =>
 			backend.driver.transaction((s) => rebuildIndex(s, settings.embeddingDimension)),
 		);
 	}
@@ -159,24 +129,89 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 	 * deleted vectors keep their space), then VACUUMs and truncates the WAL.
 	 */
 	async compact(): Promise<void> {
+		this.ready();
+		this.refuseInTransaction("compact", OUTSIDE_TRANSACTION);
 		await this.rebuildVectorIndex();
-		const conn = this.#conn as SerialConnection;
+		const { backend } = this.ready();
+		const conn = this.#state.conn as SerialConnection;
+		const driver = this.#state.driver as SerialDriver;
 		// VACUUM cannot run inside a transaction: it runs alone on the connection instead.
-		await this.#maintain("compact", () =>
-			(this.#driver as SerialDriver).exclusive(async () => {
+		await maintain(backend, "compact", () =>
+			driver.exclusive(async () => {
 				await conn.exec("VACUUM");
 				await conn.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 			}),
 		);
 	}
+}
 
-	async #maintain(what: string, work: () => Promise<void>): Promise<void> {
-		try {
-			await work();
-		} catch (err) {
-			throw (this.#driver as SerialDriver).wrapError(err, what);
-		}
+async function maintain(
+	backend: SqlBackend,
+	what: string,
+	work: () => Promise<void>,
+): Promise<void> {
+	try {
+		await work();
+	} catch (err) {
+		throw backend.driver.wrapError(err, what);
 	}
+}
+
+async function open(state: SqliteState): Promise<SqlBackend> {
+	const o = state.options;
+	const readonly = o.readonly ?? o.database?.readonly ?? false;
+	// Read-only: the vec0 index cannot be checked or rebuilt; the exact scan gives the same results.
+	const vec0 = !readonly && (o.vectorSearch ?? "vec0") === "vec0";
+	const db =
+		o.database ??
+		(await openDatabaseFile(o.path as string, {
+			readonly,
+			fileMode: o.fileMode ?? DEFAULT_FILE_MODE,
+		}));
+	try {
+		if (!o.database || o.busyTimeoutMs !== undefined) {
+			db.pragma(`busy_timeout = ${o.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+		}
+		if (!o.database && !db.memory && !readonly) {
+			db.pragma("journal_mode = WAL");
+			// In WAL mode NORMAL never corrupts and survives a process crash; only a power loss may
+			// undo the last commits. FULL would fsync every commit (a third of batch-insert time).
+			db.pragma("synchronous = NORMAL");
+		}
+		db.pragma("foreign_keys = ON");
+		// The first read: on read-only storage a WAL database fails here (it cannot create -shm).
+		if (readonly) db.prepare("SELECT count(*) FROM sqlite_master").get();
+		if (vec0) await loadSqliteVec(db, o.extensionPath);
+	} catch (err) {
+		if (!o.database) db.close();
+		throw o.database
+			? wrapSqliteError(err, "opening the database")
+			: openError(err, db.name, readonly);
+	}
+	state.conn = betterSqliteConnection(db);
+	state.driver = new SerialDriver(state.conn, {
+		ownsConnection: !o.database,
+		...sqliteDriverOptions,
+		wrapError: readonly ? readOnlyWrites : wrapSqliteError,
+	});
+	const driver = state.driver;
+	return {
+		driver,
+		readOnly: readonly,
+		vector: vec0 ? createVec0Search() : createExactScan(sqliteFamily),
+		afterMigrate: ({ embeddingDimension }) =>
+			driver.transaction((s) => (vec0 ? ensureIndex(s, embeddingDimension) : markIndexStale(s))),
+		capabilities: {
+			backend: "sqlite",
+			vectorSearch: vec0 ? "vec0" : "exact-scan",
+			// sqlite-vec 0.1.9's vec0 KNN is a brute-force scan, and results are re-ranked exactly.
+			exactSearch: true,
+			persistent: !db.memory,
+			multipleConnections: false,
+			crossProcessSubscribe: false,
+			rowLevelSecurity: false,
+		},
+	};
 }
 
 /** On a read-only adapter, a write is refused by SQLite: say why in the caller's terms. */

@@ -7,7 +7,13 @@ import type { Database, SqlJsConfig, SqlJsStatic } from "sql.js";
 import { ConfigurationError } from "../../core/errors.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { SerialDriver } from "../../core/sql/serial-driver.js";
-import { type SqlBackend, SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import {
+	createContext,
+	SqlAdapterView,
+	type SqlBackend,
+	type SqlContext,
+	SqlDatabaseAdapter,
+} from "../../core/sql/sql-adapter.js";
 import { sqliteDriverOptions } from "../sqlite/sqlite-errors.js";
 import { sqliteFamily } from "../sqlite/sqlite-family.js";
 import { createCachedVectorSearch } from "../sqlite/sqlite-vector-cache.js";
@@ -24,67 +30,88 @@ export interface SqlJsAdapterOptions extends SettingsOptions {
 	sqlJsConfig?: SqlJsConfig;
 }
 
-export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
-	protected readonly family = sqliteFamily;
-	readonly #options: SqlJsAdapterOptions;
-	#db?: Database;
-	#driver?: SerialDriver;
-	#reapplyPragmas?: () => void;
-	#dropStatements?: () => void;
-	#vector?: ReturnType<typeof createCachedVectorSearch>;
+/** What an SQL.js adapter and its transaction views share. */
+interface SqlJsState {
+	readonly options: SqlJsAdapterOptions;
+	db?: Database;
+	driver?: SerialDriver;
+	reapplyPragmas?: () => void;
+	dropStatements?: () => void;
+	vector?: ReturnType<typeof createCachedVectorSearch>;
+}
 
-	constructor(options: SqlJsAdapterOptions = {}) {
-		super(options);
+export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
+	readonly #state: SqlJsState;
+
+	constructor(options: SqlJsAdapterOptions | SqlAdapterView<SqlJsState> = {}) {
+		if (options instanceof SqlAdapterView) {
+			super(options.ctx);
+			this.#state = options.own;
+			return;
+		}
 		if (options.database && options.bytes) {
 			throw new ConfigurationError("give either `database` or `bytes`, not both");
 		}
-		this.#options = { ...options };
+		const state: SqlJsState = { options: { ...options } };
+		super(createContext(sqliteFamily, options, () => open(state)));
+		this.#state = state;
 	}
 
-	protected async open(): Promise<SqlBackend> {
-		const owns = !this.#options.database;
-		const db =
-			this.#options.database ?? new (await loadSqlJs(this.#options)).Database(this.#options.bytes);
-		const conn = sqlJsConnection(db);
-		this.#reapplyPragmas = () => db.exec("PRAGMA foreign_keys = ON");
-		this.#reapplyPragmas();
-		this.#db = db;
-		const driver = new SerialDriver(conn, { ownsConnection: owns, ...sqliteDriverOptions });
-		this.#driver = driver;
-		this.#vector = createCachedVectorSearch(sqliteFamily, (session) => session === driver.session);
-		this.#dropStatements = conn.clearStatements;
-		return {
-			driver: this.#driver,
-			vector: this.#vector,
-			capabilities: {
-				backend: "sqljs",
-				vectorSearch: "exact-scan",
-				exactSearch: true,
-				persistent: false,
-				multipleConnections: false,
-				crossProcessSubscribe: false,
-				rowLevelSecurity: false,
-			},
-		};
+	protected override view(ctx: SqlContext): SqlJsDatabaseAdapter {
+		return new SqlJsDatabaseAdapter(new SqlAdapterView(ctx, this.#state));
 	}
 
 	/**
 	 * The whole database as bytes (a SQLite file image), e.g. to save to IndexedDB; open it again
-	 * with `new SqlJsDatabaseAdapter({ bytes })`. Waits for open transactions to finish.
+	 * with `new SqlJsDatabaseAdapter({ bytes })`. Waits for open transactions to finish; on `tx`
+	 * (inside the transaction it would wait for) it throws ValidationError.
 	 */
 	async export(): Promise<Uint8Array> {
 		this.ready();
-		const db = this.#db as Database;
-		return (this.#driver as SerialDriver).exclusive(async () => {
+		// sql.js reopens the database to export it, which would end the open transaction.
+		this.refuseInTransaction(
+			"export",
+			"export() waits for open transactions: call it on the adapter, outside transaction()",
+		);
+		const state = this.#state;
+		const db = state.db as Database;
+		return (state.driver as SerialDriver).exclusive(async () => {
 			// sql.js closes and reopens the database to export it, which frees prepared statements
 			// and resets pragmas.
-			this.#dropStatements?.();
-			this.#vector?.invalidate();
+			state.dropStatements?.();
+			state.vector?.invalidate();
 			const bytes = db.export();
-			this.#reapplyPragmas?.();
+			state.reapplyPragmas?.();
 			return bytes;
 		});
 	}
+}
+
+async function open(state: SqlJsState): Promise<SqlBackend> {
+	const o = state.options;
+	const owns = !o.database;
+	const db = o.database ?? new (await loadSqlJs(o)).Database(o.bytes);
+	const conn = sqlJsConnection(db);
+	state.reapplyPragmas = () => db.exec("PRAGMA foreign_keys = ON");
+	state.reapplyPragmas();
+	state.db = db;
+	const driver = new SerialDriver(conn, { ownsConnection: owns, ...sqliteDriverOptions });
+	state.driver = driver;
+	state.vector = createCachedVectorSearch(sqliteFamily, (session) => session === driver.session);
+	state.dropStatements = conn.clearStatements;
+	return {
+		driver,
+		vector: state.vector,
+		capabilities: {
+			backend: "sqljs",
+			vectorSearch: "exact-scan",
+			exactSearch: true,
+			persistent: false,
+			multipleConnections: false,
+			crossProcessSubscribe: false,
+			rowLevelSecurity: false,
+		},
+	};
 }
 
 async function loadSqlJs(options: SqlJsAdapterOptions): Promise<SqlJsStatic> {

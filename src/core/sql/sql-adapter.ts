@@ -1,186 +1,312 @@
 /**
- * The contract, implemented once over SQL. A backend subclass supplies its family (statements and
- * encodings), a driver and a vector search through `open()`; everything else (validation,
- * dedup, transactions, events, error mapping) lives here, so four backends behave as one.
+ * The contract, implemented once over SQL: one facade over a small context (sql/context.ts). Each
+ * method checks nothing itself; it hands its context to a topic module of plain functions
+ * (accounts.ts, rooms.ts, …, memories.ts, search.ts, knowledge.ts, portable-calls.ts). A
+ * transaction or a view is a new facade over a context bound to it (`view()`), so every member a
+ * backend adds works there too.
  */
 import type { DatabaseAdapter } from "../adapter.js";
-import { UnsupportedFeatureError, ValidationError } from "../errors.js";
-import { chunkIdRange, isPlainUuid, knowledgeId, knowledgeRemoval } from "../knowledge-id.js";
+import { ValidationError } from "../errors.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-types.js";
 import type {
+	Account,
+	Actor,
+	AdapterCapabilities,
 	AdapterStats,
+	CachedEmbedding,
+	CacheKey,
+	CreateMemoryItem,
+	EmbeddingInput,
+	GetCachedEmbeddingsParams,
 	GetKnowledgeParams,
+	GetMemoriesParams,
+	Goal,
+	GoalStatus,
 	KnowledgeItem,
+	LogParams,
+	Memory,
+	MemoryEvent,
+	Participant,
+	ParticipantUserState,
+	Relationship,
 	SearchKnowledgeParams,
+	SearchMemoriesByEmbeddingParams,
+	SearchMemoriesParams,
+	SubscribeFilter,
+	Unsubscribe,
 	UUID,
 } from "../types.js";
-import * as v from "../validation.js";
-import {
-	type Diagnostics,
-	exportRecords,
-	importRecords,
-	type PortableContext,
-	readDiagnostics,
-} from "./portable.js";
-import { prepareKnowledge } from "./prepare.js";
-import * as rows from "./rows.js";
-import { SqlMemoryAdapter } from "./sql-adapter-memories.js";
+import * as accounts from "./accounts.js";
+import * as cache from "./cache.js";
+import { ready, type SqlBackend, type SqlContext } from "./context.js";
+import { getCachedEmbeddings } from "./embedding-cache.js";
+import * as goals from "./goals.js";
+import * as knowledge from "./knowledge.js";
+import * as lifecycle from "./lifecycle.js";
+import * as logs from "./logs.js";
+import * as memories from "./memories.js";
+import * as reads from "./memory-reads.js";
+import type { DatabaseSettings } from "./migrate.js";
+import * as participants from "./participants.js";
+import type { Diagnostics } from "./portable.js";
+import * as portable from "./portable-calls.js";
+import * as relationships from "./relationships.js";
+import * as rooms from "./rooms.js";
+import * as search from "./search.js";
+import { runTransaction } from "./session.js";
+import { stats } from "./stats.js";
+import { subscribe } from "./subscribe.js";
 
-export type { MemoryEventSource, SqlBackend, SqlStatement } from "./sql-adapter-base.js";
-export { DUPLICATE_SIMILARITY } from "./sql-adapter-memories.js";
+export type { MemoryEventSource, SqlBackend, SqlContext, SqlStatement } from "./context.js";
+export { createContext, SqlAdapterView } from "./context.js";
+export { DUPLICATE_SIMILARITY } from "./memories.js";
 
-export abstract class SqlDatabaseAdapter extends SqlMemoryAdapter implements DatabaseAdapter {
-	// ---- knowledge ----
+export class SqlDatabaseAdapter implements DatabaseAdapter {
+	/** The context this facade's calls run in (an adapter's, a transaction's or a view's). */
+	protected readonly ctx: SqlContext;
 
-	async getKnowledge(params: GetKnowledgeParams): Promise<KnowledgeItem[]> {
-		if (params === null || typeof params !== "object")
-			throw new ValidationError("params", "expected an object");
-		const agentId = v.uuid(params.agentId, "agentId");
-		// A missing id (undefined or null) is no filter, as in ElizaOS's adapters.
-		const id =
-			params.id === undefined || params.id === null ? undefined : knowledgeId(params.id, "id");
-		v.assertOptionalCount(params.limit, "limit");
-		if (params.query !== undefined || params.conversationContext !== undefined) {
-			throw new UnsupportedFeatureError(
-				"getKnowledge does not filter by text; embed the query and call searchKnowledge instead",
-			);
-		}
-		const found = await this.op("getKnowledge", (s) =>
-			id
-				? s.all(this.family.statements.knowledgeById, [id, agentId])
-				: s.all(this.family.statements.knowledgeForAgent, [agentId, params.limit ?? null]),
-		);
-		return found.map((r) => rows.toKnowledge(r, this.family));
+	constructor(ctx: SqlContext) {
+		this.ctx = ctx;
 	}
 
-	async searchKnowledge(params: SearchKnowledgeParams): Promise<KnowledgeItem[]> {
-		const { settings } = this.ready();
-		if (params === null || typeof params !== "object")
-			throw new ValidationError("params", "expected an object");
-		const agentId = v.uuid(params.agentId, "agentId");
-		const query = v.checkQueryEmbedding(params.embedding, settings.embeddingDimension);
-		v.assertSimilarity(params.match_threshold, "match_threshold");
-		v.assertCount(params.match_count, "match_count");
-		v.assertOptionalString(params.searchText, "searchText");
-		if (params.match_count === 0) return [];
-		const found = await this.op("searchKnowledge", (s, b) =>
-			b.vector.searchKnowledge(s, query, {
-				agentId,
-				count: params.match_count,
-				threshold: params.match_threshold,
-			}),
-		);
-		return found.map((r) => rows.toKnowledge(r, this.family));
+	/**
+	 * This adapter's facade over another context (a transaction's or a view's). A backend that adds
+	 * members returns its own class, so they work on `tx` and views too.
+	 */
+	protected view(ctx: SqlContext): SqlDatabaseAdapter {
+		return new SqlDatabaseAdapter(ctx);
 	}
 
-	async createKnowledge(item: KnowledgeItem): Promise<void> {
-		const { settings } = this.ready();
-		const k = prepareKnowledge(item, settings.embeddingDimension);
-		const f = this.family;
-		await this.write(
-			"createKnowledge",
-			[{ field: "agentId", table: "accounts", id: k.agentId }],
-			(s) =>
-				s.run(f.statements.knowledgeUpsert, [
-					k.id,
-					k.agentId,
-					k.contentJson,
-					k.vector ? f.encodeEmbedding(k.vector) : null,
-					f.encodeBool(k.isMain),
-					k.originalId,
-					k.chunkIndex,
-					f.encodeBool(k.isShared),
-					k.createdAt,
-				]),
-		);
-		this.afterInsert("knowledge", 1);
+	/** The backend and settings, or a ClosedError saying why they are not available. */
+	protected ready(): { backend: SqlBackend; settings: DatabaseSettings } {
+		return ready(this.ctx);
 	}
 
+	/** True on a `transaction()` view (its calls run inside the open transaction). */
+	protected get inTransaction(): boolean {
+		return this.ctx.scope !== null;
+	}
+
+	/**
+	 * Refuses `what` on a transaction view, with a typed error: for a backend member that needs the
+	 * connection the open transaction holds (it would wait for itself).
+	 */
+	protected refuseInTransaction(what: string, why: string): void {
+		if (this.ctx.scope) throw new ValidationError(what, why);
+	}
+
+	// ---- lifecycle ----
+
+	get capabilities(): AdapterCapabilities {
+		return lifecycle.capabilities(this.ctx);
+	}
+	/** The recorded embedding dimension (after `init()`). */
+	get embeddingDimension(): number {
+		return ready(this.ctx).settings.embeddingDimension;
+	}
+	init(): Promise<void> {
+		return lifecycle.init(this.ctx);
+	}
+	close(): Promise<void> {
+		return lifecycle.close(this.ctx);
+	}
+	testConnection(): Promise<boolean> {
+		return lifecycle.testConnection(this.ctx);
+	}
+
+	// ---- accounts, rooms, participants ----
+
+	getAccountById(userId: UUID): Promise<Account | null> {
+		return accounts.getAccountById(this.ctx, userId);
+	}
+	createAccount(account: Account): Promise<boolean> {
+		return accounts.createAccount(this.ctx, account);
+	}
+	getRoom(roomId: UUID): Promise<UUID | null> {
+		return rooms.getRoom(this.ctx, roomId);
+	}
+	createRoom(roomId?: UUID): Promise<UUID> {
+		return rooms.createRoom(this.ctx, roomId);
+	}
+	removeRoom(roomId: UUID): Promise<void> {
+		return rooms.removeRoom(this.ctx, roomId);
+	}
+	getRoomsForParticipant(userId: UUID): Promise<UUID[]> {
+		return rooms.getRoomsForParticipant(this.ctx, userId);
+	}
+	getRoomsForParticipants(userIds: UUID[]): Promise<UUID[]> {
+		return rooms.getRoomsForParticipants(this.ctx, userIds);
+	}
+	addParticipant(userId: UUID, roomId: UUID): Promise<boolean> {
+		return participants.addParticipant(this.ctx, userId, roomId);
+	}
+	removeParticipant(userId: UUID, roomId: UUID): Promise<boolean> {
+		return participants.removeParticipant(this.ctx, userId, roomId);
+	}
+	getParticipantsForAccount(userId: UUID): Promise<Participant[]> {
+		return participants.getParticipantsForAccount(this.ctx, userId);
+	}
+	getParticipantsForRoom(roomId: UUID): Promise<UUID[]> {
+		return participants.getParticipantsForRoom(this.ctx, roomId);
+	}
+	getParticipantUserState(roomId: UUID, userId: UUID): Promise<ParticipantUserState> {
+		return participants.getParticipantUserState(this.ctx, roomId, userId);
+	}
+	setParticipantUserState(roomId: UUID, userId: UUID, state: ParticipantUserState): Promise<void> {
+		return participants.setParticipantUserState(this.ctx, roomId, userId, state);
+	}
+	getActorDetails(params: { roomId: UUID }): Promise<Actor[]> {
+		return participants.getActorDetails(this.ctx, params);
+	}
+
+	// ---- memories and search ----
+
+	createMemory(memory: Memory, tableName: string, unique = false): Promise<void> {
+		return memories.createMemory(this.ctx, memory, tableName, unique);
+	}
+	createMemories(items: CreateMemoryItem[]): Promise<void> {
+		return memories.createMemories(this.ctx, items);
+	}
+	getMemories(params: GetMemoriesParams): Promise<Memory[]> {
+		return reads.getMemories(this.ctx, params);
+	}
+	getMemoryById(id: UUID): Promise<Memory | null> {
+		return reads.getMemoryById(this.ctx, id);
+	}
+	getMemoriesByIds(ids: UUID[], tableName?: string): Promise<Memory[]> {
+		return reads.getMemoriesByIds(this.ctx, ids, tableName);
+	}
+	getMemoriesByRoomIds(params: {
+		roomIds: UUID[];
+		tableName: string;
+		agentId?: UUID;
+		limit?: number;
+	}): Promise<Memory[]> {
+		return reads.getMemoriesByRoomIds(this.ctx, params);
+	}
+	countMemories(roomId: UUID, unique = true, tableName?: string): Promise<number> {
+		return reads.countMemories(this.ctx, roomId, unique, tableName);
+	}
+	removeMemory(memoryId: UUID, tableName: string): Promise<void> {
+		return reads.removeMemory(this.ctx, memoryId, tableName);
+	}
+	removeAllMemories(roomId: UUID, tableName: string): Promise<void> {
+		return reads.removeAllMemories(this.ctx, roomId, tableName);
+	}
+	getMemoriesMissingEmbeddings(
+		params: { tableName?: string; count?: number } = {},
+	): Promise<Memory[]> {
+		return reads.getMemoriesMissingEmbeddings(this.ctx, params);
+	}
+	updateMemoryEmbedding(id: UUID, embedding: EmbeddingInput): Promise<void> {
+		return reads.updateMemoryEmbedding(this.ctx, id, embedding);
+	}
+	searchMemoriesByEmbedding(
+		embedding: EmbeddingInput,
+		params: SearchMemoriesByEmbeddingParams,
+	): Promise<Memory[]> {
+		return search.searchMemoriesByEmbedding(this.ctx, embedding, params);
+	}
+	searchMemories(params: SearchMemoriesParams): Promise<Memory[]> {
+		return search.searchMemories(this.ctx, params);
+	}
+	getCachedEmbeddings(params: GetCachedEmbeddingsParams): Promise<CachedEmbedding[]> {
+		return getCachedEmbeddings(this.ctx, params);
+	}
+
+	// ---- goals, relationships, logs, cache ----
+
+	getGoals(params: {
+		roomId: UUID;
+		userId?: UUID | null;
+		onlyInProgress?: boolean;
+		count?: number;
+	}): Promise<Goal[]> {
+		return goals.getGoals(this.ctx, params);
+	}
+	createGoal(goal: Goal): Promise<void> {
+		return goals.createGoal(this.ctx, goal);
+	}
+	updateGoal(goal: Goal): Promise<void> {
+		return goals.updateGoal(this.ctx, goal);
+	}
+	updateGoalStatus(params: { goalId: UUID; status: GoalStatus }): Promise<void> {
+		return goals.updateGoalStatus(this.ctx, params);
+	}
+	removeGoal(goalId: UUID): Promise<void> {
+		return goals.removeGoal(this.ctx, goalId);
+	}
+	removeAllGoals(roomId: UUID): Promise<void> {
+		return goals.removeAllGoals(this.ctx, roomId);
+	}
+	createRelationship(params: { userA: UUID; userB: UUID }): Promise<boolean> {
+		return relationships.createRelationship(this.ctx, params);
+	}
+	getRelationship(params: { userA: UUID; userB: UUID }): Promise<Relationship | null> {
+		return relationships.getRelationship(this.ctx, params);
+	}
+	getRelationships(params: { userId: UUID }): Promise<Relationship[]> {
+		return relationships.getRelationships(this.ctx, params);
+	}
+	log(params: LogParams): Promise<void> {
+		return logs.log(this.ctx, params);
+	}
+	getCache(params: CacheKey): Promise<string | undefined> {
+		return cache.getCache(this.ctx, params);
+	}
+	setCache(params: CacheKey & { value: string }): Promise<boolean> {
+		return cache.setCache(this.ctx, params);
+	}
+	deleteCache(params: CacheKey): Promise<boolean> {
+		return cache.deleteCache(this.ctx, params);
+	}
+
+	// ---- knowledge, stats, export/import ----
+
+	getKnowledge(params: GetKnowledgeParams): Promise<KnowledgeItem[]> {
+		return knowledge.getKnowledge(this.ctx, params);
+	}
+	searchKnowledge(params: SearchKnowledgeParams): Promise<KnowledgeItem[]> {
+		return knowledge.searchKnowledge(this.ctx, params);
+	}
+	createKnowledge(item: KnowledgeItem): Promise<void> {
+		return knowledge.createKnowledge(this.ctx, item);
+	}
 	/**
 	 * One item (a uuid also takes the chunks naming it as `originalId`), or with
 	 * `<uuid>-chunk-*` every `<uuid>-chunk-<n>` item: ElizaOS's cleanup of a changed file.
 	 */
-	async removeKnowledge(id: UUID): Promise<void> {
-		const removal = knowledgeRemoval(id, "id");
-		const s = this.family.statements;
-		await this.op("removeKnowledge", (session) =>
-			removal.kind === "chunksOf"
-				? session.run(s.knowledgeDeleteChunks, chunkIdRange(removal.fileId))
-				: session.run(s.knowledgeDelete, [removal.id, isPlainUuid(removal.id) ? removal.id : null]),
-		);
+	removeKnowledge(id: UUID): Promise<void> {
+		return knowledge.removeKnowledge(this.ctx, id);
 	}
-
-	async clearKnowledge(agentIdIn: UUID, shared = false): Promise<void> {
-		const agentId = v.uuid(agentIdIn, "agentId");
-		v.assertBoolean(shared, "shared");
-		await this.op("clearKnowledge", (s) =>
-			s.run(this.family.statements.knowledgeClear, [agentId, this.family.encodeBool(shared)]),
-		);
+	clearKnowledge(agentId: UUID, shared = false): Promise<void> {
+		return knowledge.clearKnowledge(this.ctx, agentId, shared);
 	}
-
-	// ---- stats ----
-
-	async stats(): Promise<AdapterStats> {
-		const { settings } = this.ready();
-		return this.op("stats", async (s) => {
-			const [c] = await s.all(this.family.statements.statsCounts);
-			const byType = await s.all(this.family.statements.statsMemoriesByType);
-			const n = (k: string) => rows.int(c?.[k] ?? 0);
-			return {
-				accounts: n("accounts"),
-				rooms: n("rooms"),
-				participants: n("participants"),
-				memories: n("memories"),
-				memoriesMissingEmbedding: n("memories_missing"),
-				memoriesByType: Object.fromEntries(byType.map((r) => [r.type as string, rows.int(r.n)])),
-				goals: n("goals"),
-				relationships: n("relationships"),
-				logs: n("logs"),
-				cache: n("cache"),
-				knowledge: n("knowledge"),
-				embeddingDimension: settings.embeddingDimension,
-				embeddingModel: settings.embeddingModel,
-			};
-		});
+	stats(): Promise<AdapterStats> {
+		return stats(this.ctx);
 	}
-
-	// ---- export and import (src/core/sql/portable.ts) ----
-
 	exportRecords(): AsyncIterable<PortableRecord> {
-		return exportRecords(this.portableContext());
+		return portable.exportRecords(this.ctx);
 	}
-
-	async importRecords(
+	importRecords(
 		records: AsyncIterable<PortableRecord> | Iterable<PortableRecord>,
 		options: ImportOptions = {},
 	): Promise<ImportSummary> {
-		if (options.atomic && !this.scope) {
-			// One outer transaction; each batch becomes a savepoint inside it.
-			return this.transaction((tx) => tx.importRecords(records, options));
-		}
-		const summary = await importRecords(this.portableContext(), records, options);
-		this.afterInsert("memories", summary.memory);
-		this.afterInsert("knowledge", summary.knowledge);
-		return summary;
+		return portable.importRecords(this.ctx, records, options);
 	}
-
 	/** Schema version, index names and vector extension version (for `agentmem doctor`). */
-	async diagnostics(): Promise<Diagnostics> {
-		return readDiagnostics(this.portableContext());
+	diagnostics(): Promise<Diagnostics> {
+		return portable.diagnostics(this.ctx);
 	}
 
-	private portableContext(): PortableContext {
-		const { backend, settings } = this.ready();
-		return {
-			family: this.family,
-			settings,
-			read: (fn) => this.op("exportRecords", (s) => fn(s)),
-			write: (fn) =>
-				this.transaction((tx) => {
-					const view = tx as SqlDatabaseAdapter;
-					return view.op("importRecords", (s) => fn(s, (event) => view.publish(event)));
-				}),
-			isForeignKeyError: (err) => backend.driver.constraintOf(err) === "foreign_key",
-		};
+	// ---- transactions and events ----
+
+	async transaction<T>(fn: (tx: DatabaseAdapter) => Promise<T>): Promise<T> {
+		if (typeof fn !== "function") throw new ValidationError("fn", "expected a function");
+		return runTransaction(this.ctx, (ctx) => fn(this.view(ctx)));
+	}
+
+	subscribe(filter: SubscribeFilter, listener: (event: MemoryEvent) => void): Promise<Unsubscribe> {
+		return subscribe(this.ctx, filter, listener);
 	}
 }
