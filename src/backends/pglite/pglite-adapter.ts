@@ -16,26 +16,11 @@ import {
 	type SqlContext,
 	SqlDatabaseAdapter,
 } from "../../core/sql/sql-adapter.js";
-import type {
-	AdapterCapabilities,
-	MemoryEvent,
-	SubscribeFilter,
-	Unsubscribe,
-} from "../../core/types.js";
+import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
+import { postgresBackend, readPgvectorVersion } from "../postgres/postgres-backend.js";
 import { postgresConstraintOf, wrapPostgresError } from "../postgres/postgres-errors.js";
 import { postgresFamily } from "../postgres/postgres-family.js";
-import {
-	MEMORY_CHANNEL,
-	memoryLocator,
-	NotifiedMemoryEvents,
-} from "../postgres/postgres-notify.js";
-import { StatisticsKeeper } from "../postgres/postgres-statistics.js";
-import {
-	createPostgresVectorSearch,
-	hasIterativeScan,
-	PGVECTOR_VERSION_SQL,
-	vectorIndexKind,
-} from "../postgres/postgres-vector.js";
+import { MEMORY_CHANNEL } from "../postgres/postgres-notify.js";
 import { pgliteChannelListener, pgliteConnection } from "./pglite-connection.js";
 
 export interface PGliteAdapterOptions extends SettingsOptions {
@@ -138,24 +123,26 @@ async function open(o: PGliteAdapterOptions): Promise<SqlBackend> {
 		await held?.release();
 	};
 	try {
-		return { ...(await connect(o, o.pglite ?? (await createPGlite(dataDir, o)))), release };
+		return await connect(o, o.pglite ?? (await createPGlite(dataDir, o)), release);
 	} catch (err) {
 		await release();
 		throw err;
 	}
 }
 
-async function connect(o: PGliteAdapterOptions, pg: PGliteInterface): Promise<SqlBackend> {
+async function connect(
+	o: PGliteAdapterOptions,
+	pg: PGliteInterface,
+	release: () => Promise<void>,
+): Promise<SqlBackend> {
 	const driver = new SerialDriver(pgliteConnection(pg), {
 		ownsConnection: !o.pglite,
 		wrapError: wrapPostgresError,
 		constraintOf: postgresConstraintOf,
 	});
-	let version: string | null | undefined;
+	let version: string | null;
 	try {
-		[{ version } = { version: null }] = await driver.session.all<{ version: string | null }>(
-			PGVECTOR_VERSION_SQL,
-		);
+		version = await readPgvectorVersion(driver);
 	} catch (err) {
 		await driver.close();
 		throw driver.wrapError(err, "opening PGlite");
@@ -167,33 +154,19 @@ async function connect(o: PGliteAdapterOptions, pg: PGliteInterface): Promise<Sq
 				'`extensions: { vector, fuzzystrmatch }` (from "@electric-sql/pglite-pgvector" and "@electric-sql/pglite/contrib/fuzzystrmatch")',
 		);
 	}
-	const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
-		backend: "pglite",
-		vectorSearch: "hnsw",
-		exactSearch: false,
-		persistent: isPersistent(o),
-		multipleConnections: false,
-		crossProcessSubscribe: false,
-		rowLevelSecurity: false,
-	};
-	const statistics = new StatisticsKeeper(driver);
-	return {
+	return postgresBackend({
 		driver,
-		vector: createPostgresVectorSearch({ iterativeScan: hasIterativeScan(version) }),
-		capabilities,
-		memoryEvents: new NotifiedMemoryEvents(
-			pgliteChannelListener(pg, driver, MEMORY_CHANNEL),
-			memoryLocator(driver.session),
-		),
-		afterMigrate: async (settings) => {
-			// Above 4000 dimensions pgvector has no index: the search is an exact scan.
-			if (vectorIndexKind(settings.embeddingDimension) === "none") {
-				Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
-			}
-			await statistics.start();
+		pgvectorVersion: version,
+		listener: pgliteChannelListener(pg, driver, MEMORY_CHANNEL),
+		capabilities: {
+			backend: "pglite",
+			persistent: isPersistent(o),
+			multipleConnections: false,
+			crossProcessSubscribe: false,
+			rowLevelSecurity: false,
 		},
-		afterInsert: (table, rows) => statistics.inserted(table, rows),
-	};
+		release,
+	});
 }
 
 /** The data directory's lock: a lock file in Node, a Web Lock in a browser. */

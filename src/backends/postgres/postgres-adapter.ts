@@ -20,33 +20,21 @@ import {
 	type SqlContext,
 	SqlDatabaseAdapter,
 } from "../../core/sql/sql-adapter.js";
-import type {
-	AdapterCapabilities,
-	MemoryEvent,
-	SubscribeFilter,
-	Unsubscribe,
-} from "../../core/types.js";
+import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
 import { toPgVectorBinary } from "../../core/vector.js";
 import type { PoolQueueOptions } from "./pool-queue.js";
+import { postgresBackend, readPgvectorVersion } from "./postgres-backend.js";
 import { PostgresPoolDriver } from "./postgres-driver.js";
 import { postgresFailureClass } from "./postgres-errors.js";
 import { postgresFamily } from "./postgres-family.js";
 import { listenerConfig, PgChannelListener } from "./postgres-listener.js";
-import { MEMORY_CHANNEL, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";
-import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
-import { StatisticsKeeper } from "./postgres-statistics.js";
-import {
-	createPostgresVectorSearch,
-	hasIterativeScan,
-	PGVECTOR_VERSION_SQL,
-	vectorIndexKind,
-} from "./postgres-vector.js";
+import { MEMORY_CHANNEL } from "./postgres-notify.js";
+import { createPool, createSchema, extensionSchemasOffPath, SCHEMA_RE } from "./postgres-pool.js";
+import { hasIterativeScan } from "./postgres-vector.js";
 import { type RequestClaims, requestPrelude, UserViewResources } from "./rls/as-user.js";
 import { rowLevelSecurityMigrations } from "./rls/rls-migration.js";
 
-/** The seed's pool defaults; every one can be overridden through `poolConfig`. */
-export const POOL_DEFAULTS = { max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2_000 };
-const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+export { POOL_DEFAULTS } from "./postgres-pool.js";
 
 export interface PostgresAdapterOptions extends SettingsOptions, ResilienceOptions {
 	/** `postgres://user:pass@host:5432/db`. Shorthand for `poolConfig.connectionString`. */
@@ -207,13 +195,13 @@ async function open(state: PostgresState): Promise<SqlBackend> {
 	let driver = connect(o.pool ?? (await createPool(o)));
 	state.resilience = resilience;
 	try {
-		const [row] = await driver.session.all<{ version: string | null }>(PGVECTOR_VERSION_SQL);
-		if (!row?.version) {
+		const version = await readPgvectorVersion(driver);
+		if (!version) {
 			throw new VectorExtensionUnavailableError(
 				"pgvector is not installed on this PostgreSQL server: install it (Debian/Ubuntu: postgresql-<major>-pgvector, or scripts/provision-postgres.sh; Supabase: enable the `vector` extension)",
 			);
 		}
-		state.server = { pgvectorVersion: row.version, iterativeScan: hasIterativeScan(row.version) };
+		state.server = { pgvectorVersion: version, iterativeScan: hasIterativeScan(version) };
 		if (o.schema) {
 			// The extensions' schemas must be on the search path; an installation outside it (an
 			// older version put them in the first adapter's own schema) joins it: a new pool.
@@ -230,120 +218,22 @@ async function open(state: PostgresState): Promise<SqlBackend> {
 		throw driver.wrapError(err, "connecting to PostgreSQL");
 	}
 	state.driver = driver;
-	const statistics = new StatisticsKeeper(driver);
-	const capabilities: Omit<AdapterCapabilities, "embeddingDimension"> = {
-		backend: "postgres",
-		vectorSearch: "hnsw",
-		exactSearch: false,
-		persistent: true,
-		multipleConnections: true,
-		crossProcessSubscribe: true,
-		rowLevelSecurity: o.rowLevelSecurity === true,
-	};
-	return {
+	return postgresBackend({
 		driver,
-		vector: createPostgresVectorSearch({
-			iterativeScan: state.server.iterativeScan,
-			encodeQuery: toPgVectorBinary,
+		pgvectorVersion: state.server.pgvectorVersion,
+		encodeQuery: toPgVectorBinary,
+		listener: new PgChannelListener({
+			config: listenerConfig(o.listenConnection, driver.pool),
+			channel: MEMORY_CHANNEL,
+			onError: o.onPoolError,
 		}),
-		capabilities,
-		extraMigrations: o.rowLevelSecurity ? rowLevelSecurityMigrations : [],
-		memoryEvents: new NotifiedMemoryEvents(
-			new PgChannelListener({
-				config: listenerConfig(o.listenConnection, driver.pool),
-				channel: MEMORY_CHANNEL,
-				onError: o.onPoolError,
-			}),
-			memoryLocator(driver.session),
-		),
-		// Above 4000 dimensions pgvector has no index: the search is an exact scan.
-		afterMigrate: async (settings) => {
-			if (vectorIndexKind(settings.embeddingDimension) === "none") {
-				Object.assign(capabilities, { vectorSearch: "exact-scan", exactSearch: true });
-			}
-			await statistics.start();
+		capabilities: {
+			backend: "postgres",
+			persistent: true,
+			multipleConnections: true,
+			crossProcessSubscribe: true,
+			rowLevelSecurity: o.rowLevelSecurity === true,
 		},
-		afterInsert: (table, rows) => statistics.inserted(table, rows),
-	};
-}
-
-async function createPool(
-	o: PostgresAdapterOptions,
-	extensionSchemas: string[] = [],
-): Promise<Pool> {
-	let pg: typeof import("pg");
-	try {
-		pg = await import("pg");
-	} catch (err) {
-		throw new ConfigurationError("the `pg` package is not installed: npm install pg", {
-			cause: err,
-		});
-	}
-	const Pool = pg.default?.Pool ?? pg.Pool;
-	const config: PoolConfig = { ...POOL_DEFAULTS, ...o.poolConfig };
-	if (o.connectionString) config.connectionString = o.connectionString;
-	if (o.schema) {
-		// `extensions` is where Supabase installs pgvector; a missing schema in search_path is ignored.
-		const path = `-c search_path=${[o.schema, ...extensionSchemas, ...SHARED_SCHEMAS].join(",")}`;
-		config.options = config.options ? `${config.options} ${path}` : path;
-	}
-	return new Pool(config);
-}
-
-/** Schemas on every adapter's search path after its own: where extensions go, for all to see. */
-const SHARED_SCHEMAS = ["public", "extensions"];
-/** The extensions migration 001 needs. */
-const EXTENSIONS = ["vector", "fuzzystrmatch"];
-const EXTENSION_SCHEMAS_SQL = `SELECT DISTINCT n.nspname AS schema FROM pg_extension e
-	JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ANY ($1::text[])`;
-
-/**
- * The schemas holding installed `vector`/`fuzzystrmatch` that the adapter's search path would not
- * list (e.g. another tenant's schema, where an older version installed them): used where they are,
- * never moved.
- */
-async function extensionSchemasOffPath(
-	driver: PostgresPoolDriver,
-	schema: string,
-): Promise<string[]> {
-	const rows = await driver.session.all<{ schema: string }>(EXTENSION_SCHEMAS_SQL, [EXTENSIONS]);
-	const extra = rows
-		.map((r) => r.schema)
-		.filter((n) => n !== schema && !SHARED_SCHEMAS.includes(n))
-		.sort();
-	for (const n of extra) {
-		if (!SCHEMA_RE.test(n)) {
-			throw new ConfigurationError(
-				`pgvector or fuzzystrmatch is installed in schema ${JSON.stringify(n)}, which cannot be put on the search path of the \`schema\` option: move it (ALTER EXTENSION ... SET SCHEMA public)`,
-			);
-		}
-	}
-	return extra;
-}
-
-/**
- * Creates the schema once, under the migrations' advisory lock (concurrent inits race otherwise),
- * and installs a missing `vector`/`fuzzystrmatch` in a schema every adapter's search path lists
- * (`extensions` where it exists, as on Supabase, else `public`): migration 001's own CREATE
- * EXTENSION would put them in this adapter's schema, out of every other schema's sight.
- */
-async function createSchema(driver: PostgresPoolDriver, schema: string): Promise<void> {
-	await driver.transaction(async (s) => {
-		await s.all(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-		// `schema` matched SCHEMA_RE: a plain lowercase identifier.
-		await s.run(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-		const installed = new Set(
-			(await s.all<{ extname: string }>("SELECT extname FROM pg_extension")).map((r) => r.extname),
-		);
-		const missing = EXTENSIONS.filter((e) => !installed.has(e));
-		if (missing.length === 0) return;
-		const [target] = await s.all<{ name: string }>(
-			"SELECT nspname AS name FROM pg_namespace WHERE nspname = ANY ($1::text[]) ORDER BY nspname = 'extensions' DESC LIMIT 1",
-			[SHARED_SCHEMAS],
-		);
-		if (!target) return; // neither exists: migration 001 installs them as before
-		// Both names are constants (EXTENSIONS, SHARED_SCHEMAS).
-		for (const e of missing)
-			await s.run(`CREATE EXTENSION IF NOT EXISTS ${e} SCHEMA "${target.name}"`);
+		extraMigrations: o.rowLevelSecurity ? rowLevelSecurityMigrations : [],
 	});
 }

@@ -118,7 +118,7 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 	async rebuildVectorIndex(): Promise<void> {
 		const { backend, settings } = this.ready();
 		this.refuseInTransaction("rebuildVectorIndex", OUTSIDE_TRANSACTION);
-		if (backend.capabilities.vectorSearch !== "vec0") return;
+		if (this.capabilities.vectorSearch !== "vec0") return;
 		await maintain(backend, "rebuildVectorIndex", () =>
 			backend.driver.transaction((s) => rebuildIndex(s, settings.embeddingDimension)),
 		);
@@ -201,7 +201,7 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 		vector: vec0 ? createVec0Search() : createExactScan(sqliteFamily),
 		afterMigrate: ({ embeddingDimension }) =>
 			driver.transaction((s) => (vec0 ? ensureIndex(s, embeddingDimension) : markIndexStale(s))),
-		capabilities: {
+		capabilities: () => ({
 			backend: "sqlite",
 			vectorSearch: vec0 ? "vec0" : "exact-scan",
 			// sqlite-vec 0.1.9's vec0 KNN is a brute-force scan, and results are re-ranked exactly.
@@ -210,7 +210,7 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 			multipleConnections: false,
 			crossProcessSubscribe: false,
 			rowLevelSecurity: false,
-		},
+		}),
 	};
 }
 

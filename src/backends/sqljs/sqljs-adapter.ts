@@ -102,7 +102,7 @@ async function open(state: SqlJsState): Promise<SqlBackend> {
 	return {
 		driver,
 		vector: state.vector,
-		capabilities: {
+		capabilities: () => ({
 			backend: "sqljs",
 			vectorSearch: "exact-scan",
 			exactSearch: true,
@@ -110,7 +110,7 @@ async function open(state: SqlJsState): Promise<SqlBackend> {
 			multipleConnections: false,
 			crossProcessSubscribe: false,
 			rowLevelSecurity: false,
-		},
+		}),
 	};
 }
 

@@ -17,7 +17,8 @@ export type IndexedTable = "memories" | "knowledge";
 export interface SqlBackend {
 	driver: SqlDriver;
 	vector: VectorSearch;
-	capabilities: Omit<AdapterCapabilities, "embeddingDimension">;
+	/** What the backend can do with the settings migration recorded (computed once, after it). */
+	capabilities(settings: DatabaseSettings): Omit<AdapterCapabilities, "embeddingDimension">;
 	/** Backend-only migrations (e.g. a vector index), applied after the family's. */
 	extraMigrations?: readonly Migration[];
 	/** Runs once after migrations, before the adapter is usable (e.g. to check a derived index). */

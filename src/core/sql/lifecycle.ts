@@ -31,7 +31,7 @@ async function openAndMigrate(shared: SharedState): Promise<void> {
 			shared.backend = backend;
 			shared.settings = settings;
 			shared.capabilities = Object.freeze({
-				...backend.capabilities,
+				...backend.capabilities(settings),
 				embeddingDimension: settings.embeddingDimension,
 			});
 		} catch (err) {

@@ -1,0 +1,65 @@
+/**
+ * The PostgreSQL family as a backend value: what postgres/ (node-postgres) and pglite/ (PGlite)
+ * share once their driver is open. pgvector HNSW search (an exact scan above 4000 dimensions, known
+ * after migration), LISTEN/NOTIFY subscribe with the outbox, and planner statistics kept current
+ * after bulk inserts.
+ */
+import type { SqlDriver } from "../../core/sql/driver.js";
+import type { Migration } from "../../core/sql/family.js";
+import type { SqlBackend } from "../../core/sql/sql-adapter.js";
+import type { AdapterCapabilities } from "../../core/types.js";
+import { type ChannelListener, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";
+import { StatisticsKeeper } from "./postgres-statistics.js";
+import {
+	createPostgresVectorSearch,
+	hasIterativeScan,
+	PGVECTOR_VERSION_SQL,
+	type PostgresVectorOptions,
+	vectorIndexKind,
+} from "./postgres-vector.js";
+
+/** What a PostgreSQL-family driver brings; everything else is the family's. */
+export interface PostgresBackendParts {
+	driver: SqlDriver;
+	/** pgvector's installed version (the caller checked it is there, and says how to install it). */
+	pgvectorVersion: string;
+	/** Where `subscribe` listens for the family's notifications. */
+	listener: ChannelListener;
+	/** The driver's capabilities; the vector search's are the family's (known after migration). */
+	capabilities: Omit<AdapterCapabilities, "embeddingDimension" | "vectorSearch" | "exactSearch">;
+	encodeQuery?: PostgresVectorOptions["encodeQuery"];
+	extraMigrations?: readonly Migration[];
+	release?: () => Promise<void>;
+}
+
+/** pgvector's installed version, or null when it is not installed. */
+export async function readPgvectorVersion(driver: SqlDriver): Promise<string | null> {
+	const [row] = await driver.session.all<{ version: string | null }>(PGVECTOR_VERSION_SQL);
+	return row?.version ?? null;
+}
+
+export function postgresBackend(parts: PostgresBackendParts): SqlBackend {
+	const { driver } = parts;
+	const statistics = new StatisticsKeeper(driver);
+	return {
+		driver,
+		vector: createPostgresVectorSearch({
+			iterativeScan: hasIterativeScan(parts.pgvectorVersion),
+			encodeQuery: parts.encodeQuery,
+		}),
+		// Above 4000 dimensions pgvector has no index: the search is an exact scan.
+		capabilities: ({ embeddingDimension }) => {
+			const exact = vectorIndexKind(embeddingDimension) === "none";
+			return {
+				...parts.capabilities,
+				vectorSearch: exact ? "exact-scan" : "hnsw",
+				exactSearch: exact,
+			};
+		},
+		extraMigrations: parts.extraMigrations,
+		memoryEvents: new NotifiedMemoryEvents(parts.listener, memoryLocator(driver.session)),
+		afterMigrate: () => statistics.start(),
+		afterInsert: (table, rows) => statistics.inserted(table, rows),
+		release: parts.release,
+	};
+}
