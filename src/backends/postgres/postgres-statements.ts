@@ -9,6 +9,7 @@ import {
 	RELATIONSHIP_COLUMNS as RELATIONSHIP,
 } from "../../core/sql/columns.js";
 import type { Statements } from "../../core/sql/family.js";
+import { type ColumnKind, columnList, RECORDS, replaced } from "../../core/sql/records.js";
 
 /** The memory select's columns (also what the vector search returns). */
 export const MEMORY_COLUMNS =
@@ -16,6 +17,16 @@ export const MEMORY_COLUMNS =
 /** The knowledge select's columns. */
 export const KNOWLEDGE_COLUMNS =
 	"id, agent_id, content, vector_send(embedding) AS embedding, is_main, original_id, chunk_index, is_shared, created_at";
+/** The type a parameter of each column kind is cast to. */
+const PG_TYPES: Record<ColumnKind, string> = {
+	uuid: "uuid",
+	text: "text",
+	json: "jsonb",
+	integer: "integer",
+	timestamp: "bigint",
+	boolean: "boolean",
+	embedding: "vector",
+};
 /** `LIMIT NULL` means no limit in PostgreSQL. */
 const limit = (n: number) => `LIMIT $${n}::integer`;
 /** A JSON array of ids (one text parameter) as a set of uuids. */
@@ -82,11 +93,10 @@ export const postgresStatements: Statements = {
 	actorDetails: `SELECT a.id, a.name, a.username, a.details FROM participants p
 		JOIN accounts a ON a.id = p.user_id WHERE p.room_id = $1::uuid ORDER BY p.created_at, a.id`,
 
-	memoryUpsert: `INSERT INTO memories (id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at)
-		VALUES ($1::uuid, $2::text, $3::uuid, $4::uuid, $5::uuid, $6::jsonb, $7::vector, $8::boolean, $9::bigint)
-		ON CONFLICT (id) DO UPDATE SET room_id = EXCLUDED.room_id, agent_id = EXCLUDED.agent_id,
-		user_id = EXCLUDED.user_id, content = EXCLUDED.content, embedding = EXCLUDED.embedding,
-		is_unique = EXCLUDED.is_unique, created_at = EXCLUDED.created_at
+	// Parameters in RECORDS.memories' order (bindMemory); an id of another type is left alone.
+	memoryUpsert: `INSERT INTO memories (${columnList(RECORDS.memories)})
+		VALUES (${RECORDS.memories.columns.map((c, i) => `$${i + 1}::${PG_TYPES[c.kind]}`).join(", ")})
+		ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
 		WHERE memories.type = EXCLUDED.type`,
 	// json (not jsonb): parsed once, straight into rows; the embedding stays text until the cast.
 	memoryUpsertMany: `INSERT INTO memories (id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at)

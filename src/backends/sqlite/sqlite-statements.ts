@@ -8,12 +8,11 @@ import {
 	RELATIONSHIP_COLUMNS as RELATIONSHIP,
 } from "../../core/sql/columns.js";
 import type { Statements } from "../../core/sql/family.js";
+import { columnList, RECORDS, replaced } from "../../core/sql/records.js";
 
 /** The memory select's columns (also what the sqlite-vec search returns). */
-export const MEMORY_COLUMNS =
-	"id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at";
-export const KNOWLEDGE_COLUMNS =
-	"id, agent_id, content, embedding, is_main, original_id, chunk_index, is_shared, created_at";
+export const MEMORY_COLUMNS = columnList(RECORDS.memories);
+export const KNOWLEDGE_COLUMNS = columnList(RECORDS.knowledge);
 /** `LIMIT NULL` is an error in SQLite; -1 means no limit. */
 const limit = (n: number) => `LIMIT coalesce(?${n}, -1)`;
 
@@ -63,10 +62,10 @@ export const sqliteStatements: Statements = {
 	actorDetails:
 		"SELECT a.id, a.name, a.username, a.details FROM participants p JOIN accounts a ON a.id = p.user_id WHERE p.room_id = ?1 ORDER BY p.created_at, a.id",
 
-	memoryUpsert: `INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-		ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, agent_id = excluded.agent_id,
-		user_id = excluded.user_id, content = excluded.content, embedding = excluded.embedding,
-		is_unique = excluded.is_unique, created_at = excluded.created_at
+	// Parameters in RECORDS.memories' order (bindMemory); an id of another type is left alone.
+	memoryUpsert: `INSERT INTO memories (${MEMORY_COLUMNS})
+		VALUES (${RECORDS.memories.columns.map((_, i) => `?${i + 1}`).join(", ")})
+		ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
 		WHERE memories.type = excluded.type`,
 	memoriesByRoom: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = ?1 AND room_id = ?2
 		AND (?3 IS NULL OR agent_id = ?3) AND (?4 = 0 OR is_unique = 1)

@@ -5,6 +5,7 @@ import { toNumberArray } from "../vector.js";
 import { afterInsert, ready, type SqlContext } from "./context.js";
 import { hasListeners, publish } from "./events.js";
 import { type PreparedMemory, prepareMemory } from "./prepare.js";
+import { bindMemory } from "./records.js";
 import { op, type Ref, runTransaction, write } from "./session.js";
 
 /** Cosine similarity at or above which a memory counts as a near-duplicate (ElizaOS semantics). */
@@ -87,17 +88,20 @@ async function insertMemory(ctx: SqlContext, item: PreparedMemory): Promise<void
 	const isUnique =
 		item.checkUnique && item.vector ? !(await hasNearDuplicate(ctx, item, item.vector)) : true;
 	const changed = await write(ctx, "createMemory", refs, (s) =>
-		s.run(ctx.family.statements.memoryUpsert, [
-			item.id,
-			item.tableName,
-			item.roomId,
-			item.agentId,
-			item.userId,
-			item.contentJson,
-			item.vector ? ctx.family.encodeEmbedding(item.vector) : null,
-			ctx.family.encodeBool(isUnique),
-			item.createdAt,
-		]),
+		s.run(
+			ctx.family.statements.memoryUpsert,
+			bindMemory({
+				id: item.id,
+				type: item.tableName,
+				room_id: item.roomId,
+				agent_id: item.agentId,
+				user_id: item.userId,
+				content: item.contentJson,
+				embedding: item.vector ? ctx.family.encodeEmbedding(item.vector) : null,
+				is_unique: ctx.family.encodeBool(isUnique),
+				created_at: item.createdAt,
+			}),
+		),
 	);
 	if (changed === 0) {
 		throw new ConflictError(
