@@ -4,7 +4,6 @@ export * from "./core/errors.js";
 export type * from "./core/portable-types.js";
 export { PORTABLE_KINDS } from "./core/portable-types.js";
 export { DEFAULT_EMBEDDING_DIMENSION, MAX_EMBEDDING_DIMENSION } from "./core/sql/migrate.js";
-export type { Diagnostics } from "./core/sql/portable.js";
 export type * from "./core/types.js";
 export { cosineSimilarity } from "./core/vector.js";
 export {
@@ -16,6 +15,7 @@ export {
 	URL_FORMS,
 } from "./create-adapter.js";
 export * from "./embed/index.js";
+export type { Diagnostics } from "./portable/export.js";
 export {
 	type CachingControls,
 	type CachingOptions,

@@ -16,8 +16,8 @@ import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { ValidationError } from "../core/errors.js";
 import type { PortableDatabase, PortableKind, PortableRecord } from "../core/portable-types.js";
-import { checkPortableRecord } from "../core/sql/portable.js";
 import { describe } from "../core/validation.js";
+import { checkPortableRecord } from "./check.js";
 
 export const JSONL_FORMAT = "agentmem";
 export const JSONL_VERSION = 1;

@@ -6,9 +6,9 @@ import type { Command } from "commander";
 import type { DatabaseAdapter } from "../../core/adapter.js";
 import { AgentmemError } from "../../core/errors.js";
 import { redactSecrets, redactUrl } from "../../core/redact.js";
-import type { Diagnostics } from "../../core/sql/portable.js";
 import { parseDatabaseUrl } from "../../create-adapter.js";
 import type { EmbeddingProvider } from "../../embed/provider.js";
+import type { Diagnostics } from "../../portable/export.js";
 import {
 	databaseUrl,
 	embedder,

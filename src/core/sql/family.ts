@@ -168,7 +168,7 @@ export interface Statements {
 }
 
 /**
- * Statements of export/import (src/core/sql/portable.ts) and diagnostics. Pages are keyset pages
+ * Statements of export/import (src/portable/export.ts, import.ts) and diagnostics. Pages are keyset pages
  * in id order: pass NULL as the first cursor, then the last row's id.
  */
 export interface PortableStatements {

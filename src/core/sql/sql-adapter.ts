@@ -5,6 +5,9 @@
  * transaction or a view is a new facade over a context bound to it (`view()`), so every member a
  * backend adds works there too.
  */
+
+import * as portable from "../../portable/calls.js";
+import type { Diagnostics } from "../../portable/export.js";
 import type { DatabaseAdapter } from "../adapter.js";
 import { ValidationError } from "../errors.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-types.js";
@@ -48,8 +51,6 @@ import * as memories from "./memories.js";
 import * as reads from "./memory-reads.js";
 import type { DatabaseSettings } from "./migrate.js";
 import * as participants from "./participants.js";
-import type { Diagnostics } from "./portable.js";
-import * as portable from "./portable-calls.js";
 import * as relationships from "./relationships.js";
 import * as rooms from "./rooms.js";
 import * as search from "./search.js";

@@ -1,15 +1,11 @@
-/** The contract's export, import and diagnostics: src/core/sql/portable.ts over a context. */
-import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-types.js";
-import { afterInsert, ready, type SqlContext } from "./context.js";
-import { publish } from "./events.js";
-import {
-	type Diagnostics,
-	exportRecords as exportFrom,
-	importRecords as importInto,
-	type PortableContext,
-	readDiagnostics,
-} from "./portable.js";
-import { op, runTransaction } from "./session.js";
+/** The contract's export, import and diagnostics (export.ts, import.ts) over the SQL adapter's context. */
+import type { ImportOptions, ImportSummary, PortableRecord } from "../core/portable-types.js";
+import { afterInsert, ready, type SqlContext } from "../core/sql/context.js";
+import { publish } from "../core/sql/events.js";
+import { op, runTransaction } from "../core/sql/session.js";
+import type { PortableContext } from "./context.js";
+import { type Diagnostics, exportRecords as exportFrom, readDiagnostics } from "./export.js";
+import { importRecords as importInto } from "./import.js";
 
 export function exportRecords(ctx: SqlContext): AsyncIterable<PortableRecord> {
 	return exportFrom(portableContext(ctx));
