@@ -9,6 +9,7 @@ import type { DatabaseAdapter } from "../core/adapter.js";
 import { ConfigurationError } from "../core/errors.js";
 import { redactUrl } from "../core/redact.js";
 import type { UUID } from "../core/types.js";
+import { isUuid } from "../core/uuid.js";
 import { createAdapter, defaultDatabaseUrl, parseDatabaseUrl } from "../create-adapter.js";
 import { withEmbeddingCache } from "../embed/cache.js";
 import { createHashingEmbedder, DEFAULT_HASHING_DIMENSION } from "../embed/hashing.js";
@@ -83,7 +84,7 @@ export async function openFor(url: string, provider: EmbeddingProvider): Promise
 
 /** A stable UUID for a name (so `--room general` is the same room every time); a UUID is kept. */
 export function stableId(kind: string, name: string): UUID {
-	if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name)) {
+	if (isUuid(name)) {
 		return name.toLowerCase() as UUID;
 	}
 	const h = createHash("sha1").update(`agentmem:${kind}:${name}`).digest("hex");

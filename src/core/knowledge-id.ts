@@ -6,9 +6,9 @@
  */
 import { ValidationError } from "./errors.js";
 import type { UUID } from "./types.js";
+import { UUID_SOURCE as UUID_SRC } from "./uuid.js";
 import { describe } from "./validation.js";
 
-const UUID_SRC = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 // n as ElizaOS writes it (`${index}`): decimal without leading zeros, and within a 32-bit column.
 const KNOWLEDGE_ID_RE = new RegExp(`^${UUID_SRC}(?:-chunk-(?:0|[1-9][0-9]{0,8}))?$`, "i");
 const CHUNKS_OF_RE = new RegExp(`^(${UUID_SRC})-chunk-\\*$`, "i");

@@ -8,6 +8,7 @@
  * (`backpressure`) says nothing about the database: it neither counts nor resets the count. Errors
  * that cannot succeed on retry (validation, constraint, syntax, permission) fail at once.
  */
+import { backoffDelay } from "./backoff.js";
 import { CircuitOpenError } from "./errors.js";
 
 /**
@@ -141,12 +142,6 @@ export class CircuitBreaker {
 	}
 }
 
-/** The backoff before retry `n` (1-based): exponential, capped, with "equal jitter". */
-export function backoffDelay(n: number, options: Required<RetryOptions>, random = Math.random) {
-	const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (n - 1));
-	return ceiling / 2 + random() * (ceiling / 2);
-}
-
 export interface Attempt {
 	/**
 	 * Whether a failed attempt may run again: true only when repeating it cannot apply a write twice
@@ -201,7 +196,9 @@ export class Resilience {
 				else this.breaker?.reached(probe);
 				if (n >= max || kind === "permanent" || kind === "backpressure") throw err;
 				if (!attempt.retryable(err, kind)) throw err;
-				await this.#sleep(backoffDelay(n, this.#retry as Required<RetryOptions>));
+				const { baseDelayMs, maxDelayMs } = this.#retry as Required<RetryOptions>;
+				// Attempt n failed: the wait before retry n (counted from 0 by backoffDelay).
+				await this.#sleep(backoffDelay(n - 1, baseDelayMs, maxDelayMs));
 			}
 		}
 	}

@@ -4,6 +4,7 @@
  */
 import { EmbeddingDimensionError, ValidationError } from "./errors.js";
 import type { GoalStatus, ParticipantUserState, UUID } from "./types.js";
+import { isUuid } from "./uuid.js";
 import {
 	FLOAT16_MAX,
 	FLOAT16_ROUNDS_TO_ZERO,
@@ -14,7 +15,6 @@ import {
 	squaredNorm,
 } from "./vector.js";
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Memory types are identifiers: a letter, then letters, digits, `_` or `-`, at most 64. */
 const TABLE_NAME_RE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** The largest JSON text accepted for one record (content, details, body, value). */
@@ -27,7 +27,7 @@ export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 100;
 
 export function assertUuid(value: unknown, field: string): asserts value is UUID {
-	if (typeof value !== "string" || !UUID_RE.test(value)) {
+	if (!isUuid(value)) {
 		throw new ValidationError(field, `expected a UUID, got ${describe(value)}`);
 	}
 }

@@ -17,20 +17,8 @@ export function parseRetryAfter(
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/**
- * The wait before retry number `attempt` (0 for the first retry): `baseMs * 2^attempt`, capped at
- * `maxMs`, with "equal jitter" (between half and all of it) so clients that failed together do not
- * retry together.
- */
-export function backoffDelay(
-	attempt: number,
-	baseMs: number,
-	maxMs: number,
-	random = Math.random,
-): number {
-	const exp = Math.min(maxMs, baseMs * 2 ** attempt);
-	return exp / 2 + random() * (exp / 2);
-}
+/** The wait before retry number `attempt` (0 for the first retry): the one backoff. */
+export { backoffDelay } from "../core/backoff.js";
 
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { backoffDelay } from "../../src/core/backoff.js";
 import { CircuitOpenError } from "../../src/core/errors.js";
 import {
-	backoffDelay,
 	CircuitBreaker,
 	type CircuitState,
 	failureClassOfCode,
@@ -25,12 +25,12 @@ describe("failureClassOfCode", () => {
 
 describe("backoffDelay", () => {
 	it("doubles up to the cap, with jitter in the upper half", () => {
-		const o = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 500 };
-		expect(backoffDelay(1, o, () => 0)).toBe(50);
-		expect(backoffDelay(1, o, () => 1)).toBe(100);
-		expect(backoffDelay(2, o, () => 1)).toBe(200);
-		expect(backoffDelay(5, o, () => 1)).toBe(500);
-		expect(backoffDelay(5, o, () => 0)).toBe(250);
+		// Retry n of the database policy waits backoffDelay(n - 1, baseDelayMs, maxDelayMs).
+		expect(backoffDelay(0, 100, 500, () => 0)).toBe(50);
+		expect(backoffDelay(0, 100, 500, () => 1)).toBe(100);
+		expect(backoffDelay(1, 100, 500, () => 1)).toBe(200);
+		expect(backoffDelay(4, 100, 500, () => 1)).toBe(500);
+		expect(backoffDelay(4, 100, 500, () => 0)).toBe(250);
 	});
 });
 

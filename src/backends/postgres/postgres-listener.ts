@@ -6,6 +6,7 @@
  * the subscribe hub reads what it missed from the outbox).
  */
 import type { Client, ClientConfig, Pool } from "pg";
+import { backoffDelay } from "../../core/backoff.js";
 import { ConfigurationError } from "../../core/errors.js";
 import { wrapPostgresError } from "./postgres-errors.js";
 import { type ChannelListener, NOTIFY_SQL } from "./postgres-notify.js";
@@ -109,7 +110,7 @@ export class PgChannelListener implements ChannelListener {
 
 	#reconnectLater(): void {
 		const { minDelayMs = 100, maxDelayMs = 5000 } = this.#options;
-		const delay = Math.min(maxDelayMs, minDelayMs * 2 ** this.#attempt) * (0.5 + Math.random() / 2);
+		const delay = backoffDelay(this.#attempt, minDelayMs, maxDelayMs);
 		this.#attempt++;
 		this.#timer = setTimeout(() => {
 			if (this.#stopped) return;
