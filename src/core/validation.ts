@@ -2,18 +2,11 @@
  * Every validation rule, once. Backends call these at their boundary before any SQL runs, so bad
  * input is refused with a `ValidationError` and nothing is written.
  */
-import { EmbeddingDimensionError, ValidationError } from "./errors.js";
+
+import { describe } from "./describe.js";
+import { ValidationError } from "./errors.js";
 import type { GoalStatus, ParticipantUserState, UUID } from "./types.js";
 import { isUuid } from "./uuid.js";
-import {
-	FLOAT16_MAX,
-	FLOAT16_ROUNDS_TO_ZERO,
-	FLOAT32_MAX,
-	FLOAT32_MIN_NORMAL,
-	isHalfPrecisionIndexed,
-	isZeroVector,
-	squaredNorm,
-} from "./vector.js";
 
 /** Memory types are identifiers: a letter, then letters, digits, `_` or `-`, at most 64. */
 const TABLE_NAME_RE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -345,120 +338,10 @@ function assertNoNul(value: string, field: string): void {
 	}
 }
 
-/** The outcome of checking an embedding for storage. */
-export type CheckedEmbedding = { kind: "vector"; vector: Float32Array } | { kind: "missing" };
-
-/**
- * Checks a vector for storage: right length, finite and in range as the engines hold it (see
- * `toEngineVector`). A vector without direction (all zeros, what failing embedders write, or
- * too short to keep one) is stored as missing; so is an absent or empty one.
- */
-export function checkStoredEmbedding(
-	value: unknown,
-	dimension: number,
-	field: string,
-): CheckedEmbedding {
-	if (value === undefined || value === null) return { kind: "missing" };
-	if ((Array.isArray(value) || value instanceof Float32Array) && value.length === 0)
-		return { kind: "missing" };
-	const { vector, noDirection } = toEngineVector(value, dimension, field);
-	return noDirection ? { kind: "missing" } : { kind: "vector", vector };
-}
-
-/** Checks a query vector: as a stored one, and it must have a direction. */
-export function checkQueryEmbedding(
-	value: unknown,
-	dimension: number,
-	field = "embedding",
-): Float32Array {
-	const { vector, noDirection } = toEngineVector(value, dimension, field);
-	if (noDirection) {
-		throw new ValidationError(
-			field,
-			`${noDirection}: it has no direction, so no similarity can be computed`,
-		);
-	}
-	return vector;
-}
-
-/**
- * The vector as every engine holds it: float32 components (pgvector's `vector`, sqlite-vec, the
- * BLOBs), each finite after rounding. pgvector sums squares in float32, so the squared length must
- * be finite (else its distances are NaN) and at least float32's smallest normal (else the
- * direction is lost): below that the vector has no direction, like an all-zero one. Between 2001
- * and 4000 dimensions PostgreSQL's index holds half-precision floats: components within ±65504,
- * and a vector whose components all round to zero there has no direction. The same rules on every
- * backend, so all of them accept and refuse the same vectors.
- */
-function toEngineVector(
-	value: unknown,
-	dimension: number,
-	field: string,
-): { vector: Float32Array; noDirection: string | null } {
-	if (!Array.isArray(value) && !(value instanceof Float32Array)) {
-		throw new ValidationError(field, `expected number[] or Float32Array, got ${describe(value)}`);
-	}
-	if (value.length !== dimension) throw new EmbeddingDimensionError(dimension, value.length, field);
-	const half = isHalfPrecisionIndexed(dimension);
-	const out = new Float32Array(dimension);
-	let largest = 0;
-	let halfZero = true;
-	for (let i = 0; i < dimension; i++) {
-		const x = value[i];
-		if (typeof x !== "number" || !Number.isFinite(x)) {
-			throw new ValidationError(
-				field,
-				`component ${i} is ${describe(x)}; every component must be a finite number`,
-			);
-		}
-		out[i] = x;
-		const f = out[i] as number;
-		if (!Number.isFinite(f)) {
-			throw new ValidationError(field, `component ${i} (${x}) overflows a 32-bit float`);
-		}
-		if (half && Math.abs(f) > FLOAT16_MAX) {
-			throw new ValidationError(
-				field,
-				`component ${i} (${x}) is beyond ±${FLOAT16_MAX}: with ${dimension} dimensions vectors are indexed as half-precision floats (PostgreSQL's halfvec)`,
-			);
-		}
-		if (Math.abs(f) > Math.abs(out[largest] as number)) largest = i;
-		if (Math.abs(f) > FLOAT16_ROUNDS_TO_ZERO) halfZero = false;
-	}
-	if (isZeroVector(out)) return { vector: out, noDirection: "is all zeros" };
-	const squared = squaredNorm(out);
-	if (squared > FLOAT32_MAX) {
-		throw new ValidationError(
-			field,
-			`component ${largest} (${value[largest]}) makes the vector's squared length overflow a 32-bit float (PostgreSQL computes it in float32): scale the vector down (cosine similarity ignores length)`,
-		);
-	}
-	if (squared < FLOAT32_MIN_NORMAL) {
-		return {
-			vector: out,
-			noDirection: `is too short (squared length ${squared}, below float32's smallest normal number)`,
-		};
-	}
-	if (half && halfZero) {
-		return {
-			vector: out,
-			noDirection: `rounds to all zeros as half-precision floats (with ${dimension} dimensions PostgreSQL indexes vectors so)`,
-		};
-	}
-	return { vector: out, noDirection: null };
-}
-
-/** A short, safe description of a value for error messages (never the whole value). */
-export function describe(value: unknown): string {
-	if (value === null) return "null";
-	if (value === undefined) return "undefined";
-	if (typeof value === "string") {
-		const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-		return JSON.stringify(shown);
-	}
-	if (typeof value === "number") return String(value);
-	if (Array.isArray(value)) return `an array of ${value.length}`;
-	if (value instanceof Float32Array) return `a Float32Array of ${value.length}`;
-	if (typeof value === "object") return `a ${value.constructor?.name ?? "null-prototype"} object`;
-	return typeof value;
-}
+export { describe } from "./describe.js";
+// Embeddings (embedding-check.ts) and `describe` (describe.ts), checked here as everything else.
+export {
+	type CheckedEmbedding,
+	checkQueryEmbedding,
+	checkStoredEmbedding,
+} from "./embedding-check.js";

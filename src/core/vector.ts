@@ -1,6 +1,8 @@
 /**
- * Vector math and encoding shared by every backend. Similarity is always cosine; distance, where an
- * engine speaks it, is converted here and nowhere else.
+ * Vector math and encodings shared by every backend. Similarity is always cosine, computed by
+ * `cosineSimilarity` for every result: an engine's index only picks candidates, which
+ * core/sql/exact-scan.ts ranks, so all backends report the same similarities. The engines' cosine
+ * distance, where one is needed, converts with the two functions below.
  */
 
 /** Cosine similarity of two equal-length vectors; 0 when either has no direction. */

@@ -1,4 +1,4 @@
-/** sql.js's Database as a `SyncConnection`, with a cache of prepared statements. */
+/** sql.js's Database as a `SerialConnection`, with a cache of prepared statements. */
 import type { Database, SqlValue, Statement } from "sql.js";
 import type { Row } from "../../core/sql/driver.js";
 import type { SerialConnection } from "../../core/sql/serial-driver.js";
