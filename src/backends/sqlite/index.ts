@@ -1,1 +1,5 @@
-export { type SqliteAdapterOptions, SqliteDatabaseAdapter } from "./sqlite-adapter.js";
+export {
+	type BetterSqlite3Database,
+	type SqliteAdapterOptions,
+	SqliteDatabaseAdapter,
+} from "./sqlite-adapter.js";

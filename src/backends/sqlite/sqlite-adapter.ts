@@ -27,11 +27,24 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const OUTSIDE_TRANSACTION =
 	"it needs the connection the transaction holds: call it on the adapter, outside transaction()";
 
+/**
+ * A better-sqlite3 `Database`, by the members the adapter's options need: structural, so these
+ * types compile without @types/better-sqlite3.
+ */
+export interface BetterSqlite3Database {
+	readonly name: string;
+	readonly memory: boolean;
+	readonly readonly: boolean;
+	pragma(source: string): unknown;
+	prepare(source: string): unknown;
+	close(): unknown;
+}
+
 export interface SqliteAdapterOptions extends SettingsOptions {
 	/** The database file (created if absent), or `:memory:`. Give this or `database`. */
 	path?: string;
 	/** A better-sqlite3 Database the caller owns (never closed by the adapter). */
-	database?: Database;
+	database?: BetterSqlite3Database;
 	/**
 	 * `vec0` (default): sqlite-vec's index, which must load or `init()` throws
 	 * VectorExtensionUnavailableError. `exact-scan`: the JavaScript scan SQL.js uses, no extension.
@@ -162,8 +175,9 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 	const readonly = o.readonly ?? o.database?.readonly ?? false;
 	// Read-only: the vec0 index cannot be checked or rebuilt; the exact scan gives the same results.
 	const vec0 = !readonly && (o.vectorSearch ?? "vec0") === "vec0";
+	// The caller's Database, typed structurally in the options, is a better-sqlite3 Database.
 	const db =
-		o.database ??
+		(o.database as Database | undefined) ??
 		(await openDatabaseFile(o.path as string, {
 			readonly,
 			fileMode: o.fileMode ?? DEFAULT_FILE_MODE,

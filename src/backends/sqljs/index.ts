@@ -1,1 +1,7 @@
-export { type SqlJsAdapterOptions, SqlJsDatabaseAdapter } from "./sqljs-adapter.js";
+export {
+	type SqlJsAdapterOptions,
+	type SqlJsDatabase,
+	SqlJsDatabaseAdapter,
+	type SqlJsInitConfig,
+	type SqlJsModule,
+} from "./sqljs-adapter.js";

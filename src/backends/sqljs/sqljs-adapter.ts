@@ -19,21 +19,39 @@ import { sqliteFamily } from "../sqlite/sqlite-family.js";
 import { createCachedVectorSearch } from "../sqlite/sqlite-vector-cache.js";
 import { sqlJsConnection } from "./sqljs-connection.js";
 
+/**
+ * sql.js's `Database`, `initSqlJs`'s module and its config, by the members the options need:
+ * structural, so these types compile without sql.js's own type package.
+ */
+export interface SqlJsDatabase {
+	exec(sql: string): unknown;
+	export(): Uint8Array;
+	close(): void;
+}
+export interface SqlJsModule {
+	Database: new (data?: Uint8Array) => SqlJsDatabase;
+}
+export interface SqlJsInitConfig {
+	/** Where sql.js finds its .wasm file. */
+	locateFile?(file: string, prefix: string): string;
+	[option: string]: unknown;
+}
+
 export interface SqlJsAdapterOptions extends SettingsOptions {
 	/** A sql.js Database the caller owns (never closed by the adapter). */
-	database?: Database;
+	database?: SqlJsDatabase;
 	/** The bytes of a database (from `export()`) to open a copy of. */
 	bytes?: Uint8Array;
 	/** An initialised sql.js module, or how to get one. Default: `import("sql.js")`. */
-	sqlJs?: SqlJsStatic | (() => Promise<SqlJsStatic>);
+	sqlJs?: SqlJsModule | (() => Promise<SqlJsModule>);
 	/** Passed to `initSqlJs` (e.g. `locateFile` to find sql-wasm-browser.wasm in a browser). */
-	sqlJsConfig?: SqlJsConfig;
+	sqlJsConfig?: SqlJsInitConfig;
 }
 
 /** What an SQL.js adapter and its transaction views share. */
 interface SqlJsState {
 	readonly options: SqlJsAdapterOptions;
-	db?: Database;
+	db?: SqlJsDatabase;
 	driver?: SerialDriver;
 	reapplyPragmas?: () => void;
 	dropStatements?: () => void;
@@ -74,7 +92,7 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 			"export() waits for open transactions: call it on the adapter, outside transaction()",
 		);
 		const state = this.#state;
-		const db = state.db as Database;
+		const db = state.db as SqlJsDatabase;
 		return (state.driver as SerialDriver).exclusive(async () => {
 			// sql.js closes and reopens the database to export it, which frees prepared statements
 			// and resets pragmas.
@@ -90,7 +108,8 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 async function open(state: SqlJsState): Promise<SqlBackend> {
 	const o = state.options;
 	const owns = !o.database;
-	const db = o.database ?? new (await loadSqlJs(o)).Database(o.bytes);
+	// Typed structurally in the options, the database is sql.js's.
+	const db = (o.database ?? new (await loadSqlJs(o)).Database(o.bytes)) as Database;
 	const conn = sqlJsConnection(db);
 	state.reapplyPragmas = () => db.exec("PRAGMA foreign_keys = ON");
 	state.reapplyPragmas();
@@ -114,14 +133,14 @@ async function open(state: SqlJsState): Promise<SqlBackend> {
 	};
 }
 
-async function loadSqlJs(options: SqlJsAdapterOptions): Promise<SqlJsStatic> {
+async function loadSqlJs(options: SqlJsAdapterOptions): Promise<SqlJsModule> {
 	if (typeof options.sqlJs === "function") return options.sqlJs();
 	if (options.sqlJs) return options.sqlJs;
 	try {
 		const mod = (await import("sql.js")) as unknown as {
 			default: (c?: SqlJsConfig) => Promise<SqlJsStatic>;
 		};
-		return await mod.default(options.sqlJsConfig);
+		return await mod.default(options.sqlJsConfig as SqlJsConfig);
 	} catch (err) {
 		throw new ConfigurationError(
 			"sql.js could not be loaded: install it (npm install sql.js) or pass `sqlJs` (an initialised module); in a browser pass `sqlJsConfig.locateFile` so it finds sql-wasm-browser.wasm (copied from sql.js/dist/)",
