@@ -9,14 +9,18 @@ import {
 	RELATIONSHIP_COLUMNS as RELATIONSHIP,
 } from "../../core/sql/columns.js";
 import type { Statements } from "../../core/sql/family.js";
-import { type ColumnKind, columnList, RECORDS, replaced } from "../../core/sql/records.js";
+import {
+	type ColumnKind,
+	columnList,
+	RECORDS,
+	type RecordKind,
+	replaced,
+} from "../../core/sql/records.js";
 
 /** The memory select's columns (also what the vector search returns). */
-export const MEMORY_COLUMNS =
-	"id, type, room_id, agent_id, user_id, content, vector_send(embedding) AS embedding, is_unique, created_at";
+export const MEMORY_COLUMNS = selectList(RECORDS.memories);
 /** The knowledge select's columns. */
-export const KNOWLEDGE_COLUMNS =
-	"id, agent_id, content, vector_send(embedding) AS embedding, is_main, original_id, chunk_index, is_shared, created_at";
+export const KNOWLEDGE_COLUMNS = selectList(RECORDS.knowledge);
 /** The type a parameter of each column kind is cast to. */
 const PG_TYPES: Record<ColumnKind, string> = {
 	uuid: "uuid",
@@ -27,6 +31,12 @@ const PG_TYPES: Record<ColumnKind, string> = {
 	boolean: "boolean",
 	embedding: "vector",
 };
+/** A kind's select list; embeddings as pgvector's binary form (decoded by the family). */
+function selectList(kind: RecordKind): string {
+	return kind.columns
+		.map((c) => (c.kind === "embedding" ? `vector_send(${c.name}) AS ${c.name}` : c.name))
+		.join(", ");
+}
 /** `LIMIT NULL` means no limit in PostgreSQL. */
 const limit = (n: number) => `LIMIT $${n}::integer`;
 /** A JSON array of ids (one text parameter) as a set of uuids. */
@@ -98,14 +108,12 @@ export const postgresStatements: Statements = {
 		VALUES (${RECORDS.memories.columns.map((c, i) => `$${i + 1}::${PG_TYPES[c.kind]}`).join(", ")})
 		ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
 		WHERE memories.type = EXCLUDED.type`,
-	// json (not jsonb): parsed once, straight into rows; the embedding stays text until the cast.
-	memoryUpsertMany: `INSERT INTO memories (id, type, room_id, agent_id, user_id, content, embedding, is_unique, created_at)
-		SELECT id, type, room_id, agent_id, user_id, content, embedding::vector, true, created_at
-		FROM json_to_recordset($1::json) AS x(id uuid, type text, room_id uuid, agent_id uuid,
-			user_id uuid, content jsonb, embedding text, created_at bigint)
-		ON CONFLICT (id) DO UPDATE SET room_id = EXCLUDED.room_id, agent_id = EXCLUDED.agent_id,
-		user_id = EXCLUDED.user_id, content = EXCLUDED.content, embedding = EXCLUDED.embedding,
-		is_unique = EXCLUDED.is_unique, created_at = EXCLUDED.created_at
+	// RECORDS.memories' columns, from memoryJsonRow's rows: json (not jsonb) parsed once, straight
+	// into rows; the embedding stays text until the cast.
+	memoryUpsertMany: `INSERT INTO memories (${columnList(RECORDS.memories)})
+		SELECT ${RECORDS.memories.columns.map((c) => (c.kind === "embedding" ? `${c.name}::vector` : c.name)).join(", ")}
+		FROM json_to_recordset($1::json) AS x(${RECORDS.memories.columns.map((c) => `${c.name} ${c.kind === "embedding" ? "text" : PG_TYPES[c.kind]}`).join(", ")})
+		ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
 		WHERE memories.type = EXCLUDED.type`,
 	memoriesByRoom: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE type = $1::text AND room_id = $2::uuid
 		AND ($3::uuid IS NULL OR agent_id = $3::uuid) AND (NOT $4::boolean OR is_unique)

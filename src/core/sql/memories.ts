@@ -5,7 +5,7 @@ import { toNumberArray } from "../vector.js";
 import { afterInsert, ready, type SqlContext } from "./context.js";
 import { hasListeners, publish } from "./events.js";
 import { type PreparedMemory, prepareMemory } from "./prepare.js";
-import { bindMemory } from "./records.js";
+import { bindMemory, memoryJsonRow } from "./records.js";
 import { op, type Ref, runTransaction, write } from "./session.js";
 
 /** Cosine similarity at or above which a memory counts as a near-duplicate (ElizaOS semantics). */
@@ -27,13 +27,22 @@ function memoryRefs(item: PreparedMemory): Ref[] {
 }
 
 /**
- * `memoryUpsertMany`'s parameter. Built by concatenation: contentJson is already JSON, so it is
- * not parsed and serialised again; ids and timestamps were validated by prepareMemory.
+ * `memoryUpsertMany`'s parameter (records.ts: memoryJsonRow). contentJson is already JSON; ids and
+ * timestamps were validated by prepareMemory. A bulk row is always unique (no duplicate check).
  */
 function bulkRowsJson(items: PreparedMemory[], encode: (v: Float32Array) => unknown): string {
-	const rows = items.map(
-		(i) =>
-			`{"id":"${i.id}","type":${JSON.stringify(i.tableName)},"room_id":"${i.roomId}","agent_id":"${i.agentId}","user_id":"${i.userId}","content":${i.contentJson},"embedding":${i.vector ? JSON.stringify(encode(i.vector)) : "null"},"created_at":${i.createdAt}}`,
+	const rows = items.map((i) =>
+		memoryJsonRow({
+			id: `"${i.id}"`,
+			type: JSON.stringify(i.tableName),
+			room_id: `"${i.roomId}"`,
+			agent_id: `"${i.agentId}"`,
+			user_id: `"${i.userId}"`,
+			content: i.contentJson,
+			embedding: i.vector ? JSON.stringify(encode(i.vector)) : "null",
+			is_unique: "true",
+			created_at: String(i.createdAt),
+		}),
 	);
 	return `[${rows.join(",")}]`;
 }

@@ -1,9 +1,9 @@
 /**
  * Each record kind's table, described once: its columns in table order, with their kind and
- * whether they may be null. The select lists (columns.ts), the memory insert's parameters
- * (`bindMemory`) and test/backends/record-tables.test.ts (which compares these descriptions with
- * the tables migrations create, on SQLite and PGlite) read it. Adding a column to `memories`: add
- * it here and in a migration per family; the test says what else disagrees.
+ * whether they may be null. The select lists (columns.ts), the memory upserts' parameters
+ * (`bindMemory`, `memoryJsonRow`), `MEMORY_FIELDS` and test/backends/record-tables.test.ts (which
+ * compares these descriptions with the tables migrations create, on SQLite and PGlite) read it.
+ * Adding a column to `memories`: docs/architecture.md lists the steps.
  */
 
 /** How a column is stored: each family maps a kind to one SQL type (see the test). */
@@ -160,4 +160,37 @@ const MEMORY_NAMES = RECORDS.memories.columns.map((c) => c.name);
 /** The positional parameters of `memoryUpsert` (its columns are `RECORDS.memories`' in order). */
 export function bindMemory(values: MemoryValues): unknown[] {
 	return MEMORY_NAMES.map((name) => values[name]);
+}
+
+/**
+ * Where each memory column appears in the contract's records: the `Memory` field (rows.toMemory)
+ * and the portable record's field (export, import). `type` is the memory type, outside `Memory`
+ * (null there). A column added to `RECORDS.memories` is a compile error here until placed, and
+ * test/backends/record-fields.test.ts fails until toMemory and export carry it.
+ */
+export const MEMORY_FIELDS = {
+	id: { memory: "id", portable: "id" },
+	type: { memory: null, portable: "type" },
+	room_id: { memory: "roomId", portable: "roomId" },
+	agent_id: { memory: "agentId", portable: "agentId" },
+	user_id: { memory: "userId", portable: "userId" },
+	content: { memory: "content", portable: "content" },
+	embedding: { memory: "embedding", portable: "embedding" },
+	is_unique: { memory: "unique", portable: "unique" },
+	created_at: { memory: "createdAt", portable: "createdAt" },
+} as const satisfies Record<
+	ColumnName<typeof RECORDS.memories>,
+	{ memory: string | null; portable: string }
+>;
+
+/**
+ * One row of the bulk insert's JSON (`memoryUpsertMany`'s parameter), from each column's value
+ * already serialised as JSON: concatenated, so content (already JSON) is not parsed and
+ * serialised again. Keyed by column name: a column added to the description is a compile error
+ * at the caller until given.
+ */
+export function memoryJsonRow(values: Record<ColumnName<typeof RECORDS.memories>, string>): string {
+	let row = "{";
+	for (const name of MEMORY_NAMES) row += `${row.length > 1 ? "," : ""}"${name}":${values[name]}`;
+	return `${row}}`;
 }
