@@ -11,34 +11,7 @@ import type { Diagnostics } from "../../portable/export.js";
 import type { DatabaseAdapter } from "../adapter.js";
 import { ValidationError } from "../errors.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-types.js";
-import type {
-	Account,
-	Actor,
-	AdapterCapabilities,
-	AdapterStats,
-	CachedEmbedding,
-	CacheKey,
-	CreateMemoryItem,
-	EmbeddingInput,
-	GetCachedEmbeddingsParams,
-	GetKnowledgeParams,
-	GetMemoriesParams,
-	Goal,
-	GoalStatus,
-	KnowledgeItem,
-	LogParams,
-	Memory,
-	MemoryEvent,
-	Participant,
-	ParticipantUserState,
-	Relationship,
-	SearchKnowledgeParams,
-	SearchMemoriesByEmbeddingParams,
-	SearchMemoriesParams,
-	SubscribeFilter,
-	Unsubscribe,
-	UUID,
-} from "../types.js";
+import type * as T from "../types.js";
 import * as accounts from "./accounts.js";
 import * as cache from "./cache.js";
 import { ready, type SqlBackend, type SqlContext } from "./context.js";
@@ -98,7 +71,7 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 
 	// ---- lifecycle ----
 
-	get capabilities(): AdapterCapabilities {
+	get capabilities(): T.AdapterCapabilities {
 		return lifecycle.capabilities(this.ctx);
 	}
 	/** The recorded embedding dimension (after `init()`). */
@@ -117,173 +90,177 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 
 	// ---- accounts, rooms, participants ----
 
-	getAccountById(userId: UUID): Promise<Account | null> {
+	getAccountById(userId: T.UUID): Promise<T.Account | null> {
 		return accounts.getAccountById(this.ctx, userId);
 	}
-	createAccount(account: Account): Promise<boolean> {
+	createAccount(account: T.Account): Promise<boolean> {
 		return accounts.createAccount(this.ctx, account);
 	}
-	getRoom(roomId: UUID): Promise<UUID | null> {
+	getRoom(roomId: T.UUID): Promise<T.UUID | null> {
 		return rooms.getRoom(this.ctx, roomId);
 	}
-	createRoom(roomId?: UUID): Promise<UUID> {
+	createRoom(roomId?: T.UUID): Promise<T.UUID> {
 		return rooms.createRoom(this.ctx, roomId);
 	}
-	removeRoom(roomId: UUID): Promise<void> {
+	removeRoom(roomId: T.UUID): Promise<void> {
 		return rooms.removeRoom(this.ctx, roomId);
 	}
-	getRoomsForParticipant(userId: UUID): Promise<UUID[]> {
+	getRoomsForParticipant(userId: T.UUID): Promise<T.UUID[]> {
 		return rooms.getRoomsForParticipant(this.ctx, userId);
 	}
-	getRoomsForParticipants(userIds: UUID[]): Promise<UUID[]> {
+	getRoomsForParticipants(userIds: T.UUID[]): Promise<T.UUID[]> {
 		return rooms.getRoomsForParticipants(this.ctx, userIds);
 	}
-	addParticipant(userId: UUID, roomId: UUID): Promise<boolean> {
+	addParticipant(userId: T.UUID, roomId: T.UUID): Promise<boolean> {
 		return participants.addParticipant(this.ctx, userId, roomId);
 	}
-	removeParticipant(userId: UUID, roomId: UUID): Promise<boolean> {
+	removeParticipant(userId: T.UUID, roomId: T.UUID): Promise<boolean> {
 		return participants.removeParticipant(this.ctx, userId, roomId);
 	}
-	getParticipantsForAccount(userId: UUID): Promise<Participant[]> {
+	getParticipantsForAccount(userId: T.UUID): Promise<T.Participant[]> {
 		return participants.getParticipantsForAccount(this.ctx, userId);
 	}
-	getParticipantsForRoom(roomId: UUID): Promise<UUID[]> {
+	getParticipantsForRoom(roomId: T.UUID): Promise<T.UUID[]> {
 		return participants.getParticipantsForRoom(this.ctx, roomId);
 	}
-	getParticipantUserState(roomId: UUID, userId: UUID): Promise<ParticipantUserState> {
+	getParticipantUserState(roomId: T.UUID, userId: T.UUID): Promise<T.ParticipantUserState> {
 		return participants.getParticipantUserState(this.ctx, roomId, userId);
 	}
-	setParticipantUserState(roomId: UUID, userId: UUID, state: ParticipantUserState): Promise<void> {
+	setParticipantUserState(
+		roomId: T.UUID,
+		userId: T.UUID,
+		state: T.ParticipantUserState,
+	): Promise<void> {
 		return participants.setParticipantUserState(this.ctx, roomId, userId, state);
 	}
-	getActorDetails(params: { roomId: UUID }): Promise<Actor[]> {
+	getActorDetails(params: { roomId: T.UUID }): Promise<T.Actor[]> {
 		return participants.getActorDetails(this.ctx, params);
 	}
 
 	// ---- memories and search ----
 
-	createMemory(memory: Memory, tableName: string, unique = false): Promise<void> {
+	createMemory(memory: T.Memory, tableName: string, unique = false): Promise<void> {
 		return memories.createMemory(this.ctx, memory, tableName, unique);
 	}
-	createMemories(items: CreateMemoryItem[]): Promise<void> {
+	createMemories(items: T.CreateMemoryItem[]): Promise<void> {
 		return memories.createMemories(this.ctx, items);
 	}
-	getMemories(params: GetMemoriesParams): Promise<Memory[]> {
+	getMemories(params: T.GetMemoriesParams): Promise<T.Memory[]> {
 		return reads.getMemories(this.ctx, params);
 	}
-	getMemoryById(id: UUID): Promise<Memory | null> {
+	getMemoryById(id: T.UUID): Promise<T.Memory | null> {
 		return reads.getMemoryById(this.ctx, id);
 	}
-	getMemoriesByIds(ids: UUID[], tableName?: string): Promise<Memory[]> {
+	getMemoriesByIds(ids: T.UUID[], tableName?: string): Promise<T.Memory[]> {
 		return reads.getMemoriesByIds(this.ctx, ids, tableName);
 	}
 	getMemoriesByRoomIds(params: {
-		roomIds: UUID[];
+		roomIds: T.UUID[];
 		tableName: string;
-		agentId?: UUID;
+		agentId?: T.UUID;
 		limit?: number;
-	}): Promise<Memory[]> {
+	}): Promise<T.Memory[]> {
 		return reads.getMemoriesByRoomIds(this.ctx, params);
 	}
-	countMemories(roomId: UUID, unique = true, tableName?: string): Promise<number> {
+	countMemories(roomId: T.UUID, unique = true, tableName?: string): Promise<number> {
 		return reads.countMemories(this.ctx, roomId, unique, tableName);
 	}
-	removeMemory(memoryId: UUID, tableName: string): Promise<void> {
+	removeMemory(memoryId: T.UUID, tableName: string): Promise<void> {
 		return reads.removeMemory(this.ctx, memoryId, tableName);
 	}
-	removeAllMemories(roomId: UUID, tableName: string): Promise<void> {
+	removeAllMemories(roomId: T.UUID, tableName: string): Promise<void> {
 		return reads.removeAllMemories(this.ctx, roomId, tableName);
 	}
 	getMemoriesMissingEmbeddings(
 		params: { tableName?: string; count?: number } = {},
-	): Promise<Memory[]> {
+	): Promise<T.Memory[]> {
 		return reads.getMemoriesMissingEmbeddings(this.ctx, params);
 	}
-	updateMemoryEmbedding(id: UUID, embedding: EmbeddingInput): Promise<void> {
+	updateMemoryEmbedding(id: T.UUID, embedding: T.EmbeddingInput): Promise<void> {
 		return reads.updateMemoryEmbedding(this.ctx, id, embedding);
 	}
 	searchMemoriesByEmbedding(
-		embedding: EmbeddingInput,
-		params: SearchMemoriesByEmbeddingParams,
-	): Promise<Memory[]> {
+		embedding: T.EmbeddingInput,
+		params: T.SearchMemoriesByEmbeddingParams,
+	): Promise<T.Memory[]> {
 		return search.searchMemoriesByEmbedding(this.ctx, embedding, params);
 	}
-	searchMemories(params: SearchMemoriesParams): Promise<Memory[]> {
+	searchMemories(params: T.SearchMemoriesParams): Promise<T.Memory[]> {
 		return search.searchMemories(this.ctx, params);
 	}
-	getCachedEmbeddings(params: GetCachedEmbeddingsParams): Promise<CachedEmbedding[]> {
+	getCachedEmbeddings(params: T.GetCachedEmbeddingsParams): Promise<T.CachedEmbedding[]> {
 		return getCachedEmbeddings(this.ctx, params);
 	}
 
 	// ---- goals, relationships, logs, cache ----
 
 	getGoals(params: {
-		roomId: UUID;
-		userId?: UUID | null;
+		roomId: T.UUID;
+		userId?: T.UUID | null;
 		onlyInProgress?: boolean;
 		count?: number;
-	}): Promise<Goal[]> {
+	}): Promise<T.Goal[]> {
 		return goals.getGoals(this.ctx, params);
 	}
-	createGoal(goal: Goal): Promise<void> {
+	createGoal(goal: T.Goal): Promise<void> {
 		return goals.createGoal(this.ctx, goal);
 	}
-	updateGoal(goal: Goal): Promise<void> {
+	updateGoal(goal: T.Goal): Promise<void> {
 		return goals.updateGoal(this.ctx, goal);
 	}
-	updateGoalStatus(params: { goalId: UUID; status: GoalStatus }): Promise<void> {
+	updateGoalStatus(params: { goalId: T.UUID; status: T.GoalStatus }): Promise<void> {
 		return goals.updateGoalStatus(this.ctx, params);
 	}
-	removeGoal(goalId: UUID): Promise<void> {
+	removeGoal(goalId: T.UUID): Promise<void> {
 		return goals.removeGoal(this.ctx, goalId);
 	}
-	removeAllGoals(roomId: UUID): Promise<void> {
+	removeAllGoals(roomId: T.UUID): Promise<void> {
 		return goals.removeAllGoals(this.ctx, roomId);
 	}
-	createRelationship(params: { userA: UUID; userB: UUID }): Promise<boolean> {
+	createRelationship(params: { userA: T.UUID; userB: T.UUID }): Promise<boolean> {
 		return relationships.createRelationship(this.ctx, params);
 	}
-	getRelationship(params: { userA: UUID; userB: UUID }): Promise<Relationship | null> {
+	getRelationship(params: { userA: T.UUID; userB: T.UUID }): Promise<T.Relationship | null> {
 		return relationships.getRelationship(this.ctx, params);
 	}
-	getRelationships(params: { userId: UUID }): Promise<Relationship[]> {
+	getRelationships(params: { userId: T.UUID }): Promise<T.Relationship[]> {
 		return relationships.getRelationships(this.ctx, params);
 	}
-	log(params: LogParams): Promise<void> {
+	log(params: T.LogParams): Promise<void> {
 		return logs.log(this.ctx, params);
 	}
-	getCache(params: CacheKey): Promise<string | undefined> {
+	getCache(params: T.CacheKey): Promise<string | undefined> {
 		return cache.getCache(this.ctx, params);
 	}
-	setCache(params: CacheKey & { value: string }): Promise<boolean> {
+	setCache(params: T.CacheKey & { value: string }): Promise<boolean> {
 		return cache.setCache(this.ctx, params);
 	}
-	deleteCache(params: CacheKey): Promise<boolean> {
+	deleteCache(params: T.CacheKey): Promise<boolean> {
 		return cache.deleteCache(this.ctx, params);
 	}
 
 	// ---- knowledge, stats, export/import ----
 
-	getKnowledge(params: GetKnowledgeParams): Promise<KnowledgeItem[]> {
+	getKnowledge(params: T.GetKnowledgeParams): Promise<T.KnowledgeItem[]> {
 		return knowledge.getKnowledge(this.ctx, params);
 	}
-	searchKnowledge(params: SearchKnowledgeParams): Promise<KnowledgeItem[]> {
+	searchKnowledge(params: T.SearchKnowledgeParams): Promise<T.KnowledgeItem[]> {
 		return knowledge.searchKnowledge(this.ctx, params);
 	}
-	createKnowledge(item: KnowledgeItem): Promise<void> {
+	createKnowledge(item: T.KnowledgeItem): Promise<void> {
 		return knowledge.createKnowledge(this.ctx, item);
 	}
 	/**
 	 * One item (a uuid also takes the chunks naming it as `originalId`), or with
 	 * `<uuid>-chunk-*` every `<uuid>-chunk-<n>` item: ElizaOS's cleanup of a changed file.
 	 */
-	removeKnowledge(id: UUID): Promise<void> {
+	removeKnowledge(id: T.UUID): Promise<void> {
 		return knowledge.removeKnowledge(this.ctx, id);
 	}
-	clearKnowledge(agentId: UUID, shared = false): Promise<void> {
+	clearKnowledge(agentId: T.UUID, shared = false): Promise<void> {
 		return knowledge.clearKnowledge(this.ctx, agentId, shared);
 	}
-	stats(): Promise<AdapterStats> {
+	stats(): Promise<T.AdapterStats> {
 		return stats(this.ctx);
 	}
 	exportRecords(): AsyncIterable<PortableRecord> {
@@ -307,7 +284,10 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 		return runTransaction(this.ctx, (ctx) => fn(this.view(ctx)));
 	}
 
-	subscribe(filter: SubscribeFilter, listener: (event: MemoryEvent) => void): Promise<Unsubscribe> {
+	subscribe(
+		filter: T.SubscribeFilter,
+		listener: (event: T.MemoryEvent) => void,
+	): Promise<T.Unsubscribe> {
 		return subscribe(this.ctx, filter, listener);
 	}
 }
