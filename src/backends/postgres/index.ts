@@ -1,4 +1,11 @@
 export type { CircuitState } from "../../core/resilience.js";
+export type {
+	PgClientConfig,
+	PgPool,
+	PgPoolClient,
+	PgPoolConfig,
+	PgQueryResult,
+} from "./pg-types.js";
 export { POOL_QUEUE_DEFAULTS, type PoolQueueOptions } from "./pool-queue.js";
 export {
 	POOL_DEFAULTS,

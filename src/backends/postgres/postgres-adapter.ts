@@ -4,7 +4,7 @@
  * and the circuit breaker. The pool is created and owned here, or passed in by the caller (then
  * never ended by the adapter).
  */
-import type { ClientConfig, Pool, PoolConfig } from "pg";
+import type { ClientConfig } from "pg";
 import {
 	ClosedError,
 	ConfigurationError,
@@ -22,6 +22,7 @@ import {
 } from "../../core/sql/sql-adapter.js";
 import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
 import { toPgVectorBinary } from "../../core/vector.js";
+import type { PgClientConfig, PgPool, PgPoolConfig } from "./pg-types.js";
 import type { PoolQueueOptions } from "./pool-queue.js";
 import { postgresBackend, readPgvectorVersion } from "./postgres-backend.js";
 import { PostgresPoolDriver } from "./postgres-driver.js";
@@ -34,15 +35,15 @@ import { hasIterativeScan } from "./postgres-vector.js";
 import { type RequestClaims, requestPrelude, UserViewResources } from "./rls/as-user.js";
 import { rowLevelSecurityMigrations } from "./rls/rls-migration.js";
 
-export { POOL_DEFAULTS } from "./postgres-pool.js";
+export { POOL_DEFAULTS } from "./pg-types.js";
 
 export interface PostgresAdapterOptions extends SettingsOptions, ResilienceOptions {
 	/** `postgres://user:pass@host:5432/db`. Shorthand for `poolConfig.connectionString`. */
 	connectionString?: string;
 	/** node-postgres Pool settings for the pool the adapter creates and owns. */
-	poolConfig?: PoolConfig;
+	poolConfig?: PgPoolConfig;
 	/** A Pool the caller owns: used, never ended by the adapter. */
-	pool?: Pool;
+	pool?: PgPool;
 	/**
 	 * The schema holding agentmem's tables (created if absent). Default: the connection's
 	 * search_path (normally `public`). Set through the connection's startup options, so it needs an
@@ -64,7 +65,7 @@ export interface PostgresAdapterOptions extends SettingsOptions, ResilienceOptio
 	 * a transaction-mode pooler, which cannot LISTEN). Default: the pool's settings. Its errors go
 	 * to `onPoolError`; it reconnects by itself.
 	 */
-	listenConnection?: string | ClientConfig;
+	listenConnection?: string | PgClientConfig;
 }
 
 /** What `open()` found out about the server. */
@@ -124,7 +125,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	}
 
 	/** The pool statements run on (the caller's, or the adapter's own). */
-	get pool(): Pool {
+	get pool(): PgPool {
 		const driver = this.#own.state.driver;
 		if (!driver) throw new ConfigurationError("the pool exists after init()");
 		return driver.pool;
@@ -185,7 +186,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 async function open(state: PostgresState): Promise<SqlBackend> {
 	const o = state.options;
 	const resilience = new Resilience(o, postgresFailureClass);
-	const connect = (pool: Pool) =>
+	const connect = (pool: PgPool) =>
 		new PostgresPoolDriver(pool, {
 			ownsPool: !o.pool,
 			resilience,
@@ -223,7 +224,7 @@ async function open(state: PostgresState): Promise<SqlBackend> {
 		pgvectorVersion: state.server.pgvectorVersion,
 		encodeQuery: toPgVectorBinary,
 		listener: new PgChannelListener({
-			config: listenerConfig(o.listenConnection, driver.pool),
+			config: listenerConfig(o.listenConnection as string | ClientConfig | undefined, driver.pool),
 			channel: MEMORY_CHANNEL,
 			onError: o.onPoolError,
 		}),

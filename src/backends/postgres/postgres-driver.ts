@@ -21,6 +21,7 @@ import type { Pool, PoolClient } from "pg";
 import { AgentmemError, ConnectionError, DatabaseError } from "../../core/errors.js";
 import type { FailureClass, Resilience } from "../../core/resilience.js";
 import type { Row, SqlDriver, SqlSession } from "../../core/sql/driver.js";
+import type { PgPool } from "./pg-types.js";
 import { PoolQueue, type PoolQueueOptions } from "./pool-queue.js";
 import { postgresConstraintOf, wrapPostgresError } from "./postgres-errors.js";
 
@@ -60,16 +61,17 @@ export class PostgresPoolDriver implements SqlDriver {
 	readonly session: SqlSession;
 	readonly concurrentStatements = true;
 
-	constructor(pool: Pool, options: PostgresDriverOptions) {
-		this.#pool = pool;
+	/** `pool` is a pg Pool (typed structurally, so this class's .d.ts needs no @types/pg). */
+	constructor(pool: PgPool, options: PostgresDriverOptions) {
+		this.#pool = pool as Pool;
 		this.#options = options;
 		// pg's default `max` is 10.
-		this.#queue = new PoolQueue(pool.options?.max ?? 10, options.poolQueue);
+		this.#queue = new PoolQueue(this.#pool.options?.max ?? 10, options.poolQueue);
 		// Without a listener an idle client's error (server restart, pg_terminate_backend) would
 		// crash the process; the pool has already removed that client.
 		this.#onError = (err) => options.onPoolError?.(err);
-		pool.on("error", this.#onError);
-		pool.on("connect", this.#guard);
+		this.#pool.on("error", this.#onError);
+		this.#pool.on("connect", this.#guard);
 		this.session = {
 			all: async <T extends Row = Row>(sql: string, params?: readonly unknown[]) =>
 				(await this.#autocommit(sql, params, SELECT.test(sql))).rows as T[],
@@ -78,7 +80,7 @@ export class PostgresPoolDriver implements SqlDriver {
 		};
 	}
 
-	get pool(): Pool {
+	get pool(): PgPool {
 		return this.#pool;
 	}
 

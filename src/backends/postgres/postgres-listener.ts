@@ -5,9 +5,10 @@
  * and jitter until stopped, then tells `onResume` (notifications sent while it was down are lost;
  * the subscribe hub reads what it missed from the outbox).
  */
-import type { Client, ClientConfig, Pool } from "pg";
+import type { Client, ClientConfig } from "pg";
 import { backoffDelay } from "../../core/backoff.js";
 import { ConfigurationError } from "../../core/errors.js";
+import type { PgPool } from "./pg-types.js";
 import { wrapPostgresError } from "./postgres-errors.js";
 import { type ChannelListener, NOTIFY_SQL } from "./postgres-notify.js";
 
@@ -125,7 +126,7 @@ export class PgChannelListener implements ChannelListener {
 /** The LISTEN connection's settings: the ones given, else the pool's own. */
 export function listenerConfig(
 	listen: string | ClientConfig | undefined,
-	pool: Pool,
+	pool: PgPool,
 ): ClientConfig {
 	if (typeof listen === "string") return { connectionString: listen };
 	return { ...(listen ?? (pool.options as ClientConfig)) };

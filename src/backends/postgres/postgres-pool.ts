@@ -4,12 +4,12 @@
  */
 import type { Pool, PoolConfig } from "pg";
 import { ConfigurationError } from "../../core/errors.js";
+import { POOL_DEFAULTS } from "./pg-types.js";
 import type { PostgresAdapterOptions } from "./postgres-adapter.js";
 import type { PostgresPoolDriver } from "./postgres-driver.js";
 import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
 
-/** The seed's pool defaults; every one can be overridden through `poolConfig`. */
-export const POOL_DEFAULTS = { max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2_000 };
+/** A schema name agentmem accepts (created unquoted). */
 export const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function createPool(
@@ -25,7 +25,8 @@ export async function createPool(
 		});
 	}
 	const Pool = pg.default?.Pool ?? pg.Pool;
-	const config: PoolConfig = { ...POOL_DEFAULTS, ...o.poolConfig };
+	// The caller's settings, typed structurally in the options, are pg's PoolConfig.
+	const config: PoolConfig = { ...POOL_DEFAULTS, ...(o.poolConfig as PoolConfig | undefined) };
 	if (o.connectionString) config.connectionString = o.connectionString;
 	if (o.schema) {
 		// `extensions` is where Supabase installs pgvector; a missing schema in search_path is ignored.
