@@ -1,5 +1,6 @@
 /**
- * The public types of agentmem/postgres compile for a TypeScript user who has no @types packages
+ * The public types of agentmem, agentmem/sqlite, agentmem/sqljs and agentmem/postgres compile for
+ * a TypeScript user who has no @types packages
  * (no @types/pg, no @types/node; only agentmem and its dependency jose installed): the caller's Pool and settings are typed structurally
  * (src/backends/postgres/pg-types.ts). A consumer of the built dist/*.d.ts is compiled with
  * skipLibCheck off, in a folder with no node_modules above it. Needs dist/
@@ -23,6 +24,14 @@ import {
 	PostgresDatabaseAdapter,
 	POOL_DEFAULTS,
 } from "agentmem/postgres";
+import type { DatabaseAdapter } from "agentmem";
+import { SqliteDatabaseAdapter } from "agentmem/sqlite";
+import { SqlJsDatabaseAdapter } from "agentmem/sqljs";
+
+export const others: DatabaseAdapter[] = [
+	new SqliteDatabaseAdapter({ path: ":memory:", embeddingDimension: 3 }),
+	new SqlJsDatabaseAdapter({ embeddingDimension: 3 }),
+];
 
 const options: PostgresAdapterOptions = {
 	poolConfig: { connectionString: "postgres://u@h/db", max: 4, idleTimeoutMillis: null },
@@ -51,7 +60,7 @@ function compile(source: string): string {
 	}
 }
 
-describe("agentmem/postgres's .d.ts without @types packages", () => {
+describe("the public .d.ts without @types packages", () => {
 	it("a consumer compiles with skipLibCheck off", () => {
 		const pkg = join(dir, "node_modules/agentmem");
 		mkdirSync(pkg, { recursive: true });
