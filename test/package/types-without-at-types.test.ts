@@ -1,10 +1,10 @@
 /**
  * The public types of agentmem, agentmem/sqlite, agentmem/sqljs and agentmem/postgres compile for
- * a TypeScript user who has no @types packages
- * (no @types/pg, no @types/node; only agentmem and its dependency jose installed): the caller's Pool and settings are typed structurally
- * (src/backends/postgres/pg-types.ts). A consumer of the built dist/*.d.ts is compiled with
- * skipLibCheck off, in a folder with no node_modules above it. Needs dist/
- * (`npm run build`; `npm test` builds it first).
+ * a TypeScript user who has no @types packages (no @types/pg, no @types/node; only agentmem and
+ * its dependency jose installed): the caller's Database, Pool and settings are typed structurally
+ * (e.g. src/backends/postgres/pg-types.ts). A consumer of the built dist/*.d.ts is compiled with
+ * skipLibCheck off, in a folder with no node_modules above it. Needs dist/ (`npm run build`;
+ * `npm test` builds it first).
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
