@@ -12,6 +12,7 @@ import {
 	isHalfPrecisionIndexed,
 	isZeroVector,
 	squaredNorm,
+	toFiniteFloat32,
 } from "./vector.js";
 
 /** The outcome of checking an embedding for storage. */
@@ -69,22 +70,19 @@ function toEngineVector(
 	}
 	if (value.length !== dimension) throw new EmbeddingDimensionError(dimension, value.length, field);
 	const half = isHalfPrecisionIndexed(dimension);
-	const out = new Float32Array(dimension);
+	const out = toFiniteFloat32(value, (i, x, overflow) => {
+		throw new ValidationError(
+			field,
+			overflow
+				? `component ${i} (${x}) overflows a 32-bit float`
+				: `component ${i} is ${describe(x)}; every component must be a finite number`,
+		);
+	});
 	let largest = 0;
 	let halfZero = true;
 	for (let i = 0; i < dimension; i++) {
 		const x = value[i];
-		if (typeof x !== "number" || !Number.isFinite(x)) {
-			throw new ValidationError(
-				field,
-				`component ${i} is ${describe(x)}; every component must be a finite number`,
-			);
-		}
-		out[i] = x;
 		const f = out[i] as number;
-		if (!Number.isFinite(f)) {
-			throw new ValidationError(field, `component ${i} (${x}) overflows a 32-bit float`);
-		}
 		if (half && Math.abs(f) > FLOAT16_MAX) {
 			throw new ValidationError(
 				field,

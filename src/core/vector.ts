@@ -61,6 +61,25 @@ export function isHalfPrecisionIndexed(dimension: number): boolean {
 	return dimension > 2000 && dimension <= 4000;
 }
 
+/**
+ * Numbers as a Float32Array, each component finite after float32 rounding (what every engine
+ * holds). The one conversion for stored, queried and embedder-returned vectors; `bad` names the
+ * offending component (`overflow`: a finite number beyond float32's range) and must throw.
+ */
+export function toFiniteFloat32(
+	values: ArrayLike<unknown>,
+	bad: (index: number, value: unknown, overflow: boolean) => never,
+): Float32Array {
+	const out = new Float32Array(values.length);
+	for (let i = 0; i < values.length; i++) {
+		const x = values[i];
+		if (typeof x !== "number" || !Number.isFinite(x)) bad(i, x, false);
+		out[i] = x as number;
+		if (!Number.isFinite(out[i] as number)) bad(i, x, true);
+	}
+	return out;
+}
+
 /** The squared Euclidean length, summed in float64. */
 export function squaredNorm(v: ArrayLike<number>): number {
 	let s = 0;

@@ -4,6 +4,7 @@
  * component) is an `EmbeddingProviderError`, never a silently wrong vector.
  */
 import { EmbeddingProviderError } from "../core/errors.js";
+import { toFiniteFloat32 } from "../core/vector.js";
 
 /**
  * Vectors in input order (by each item's `index`; servers that omit `index` everywhere are read in
@@ -57,24 +58,12 @@ export function parseEmbeddingResponse(
 					(expectedDimension === undefined ? " (as the others)" : " (the configured dimension)"),
 			);
 		}
-		out[i] = toFiniteFloat32(values, i, fail);
+		out[i] = toFiniteFloat32(values, (j, x) =>
+			fail(`embedding ${i}, component ${j} is ${String(x)}, not a finite 32-bit float`),
+		);
 	});
 	if (dimension === 0) fail("the embeddings are empty (0 dimensions)");
 	return out;
-}
-
-function toFiniteFloat32(
-	values: unknown[],
-	i: number,
-	fail: (message: string) => never,
-): Float32Array {
-	const vector = new Float32Array(values.length);
-	values.forEach((x, j) => {
-		vector[j] = typeof x === "number" ? x : Number.NaN;
-		if (!Number.isFinite(vector[j]))
-			fail(`embedding ${i}, component ${j} is ${String(x)}, not a finite 32-bit float`);
-	});
-	return vector;
 }
 
 /** The start of a body for error messages. */

@@ -9,6 +9,7 @@ import {
 	norm,
 	similarityFromCosineDistance,
 	TopK,
+	toFiniteFloat32,
 	toFloat32Bytes,
 	toNumberArray,
 	toPgVectorBinary,
@@ -170,5 +171,29 @@ describe("TopK", () => {
 		const none = new TopK<string>(0, (x) => x);
 		none.push("x", 1);
 		expect(none.result()).toEqual([]);
+	});
+});
+
+describe("toFiniteFloat32", () => {
+	const reject = (i: number, x: unknown, overflow: boolean): never => {
+		throw new Error(`${i}:${String(x)}:${overflow}`);
+	};
+
+	it("rounds to float32 and keeps finite components", () => {
+		expect(Array.from(toFiniteFloat32([0.1, -2, 3e38], reject))).toEqual([
+			Math.fround(0.1),
+			-2,
+			Math.fround(3e38),
+		]);
+	});
+
+	it("names the first non-number or non-finite component", () => {
+		expect(() => toFiniteFloat32([1, "2", 3], reject)).toThrow("1:2:false");
+		expect(() => toFiniteFloat32([1, 2, Number.NaN], reject)).toThrow("2:NaN:false");
+		expect(() => toFiniteFloat32([Number.POSITIVE_INFINITY], reject)).toThrow("0:Infinity:false");
+	});
+
+	it("calls a finite double beyond float32's range an overflow", () => {
+		expect(() => toFiniteFloat32([0, -1e39], reject)).toThrow("1:-1e+39:true");
 	});
 });
