@@ -194,3 +194,15 @@ export class StorageFullError extends AgentmemError {
 		super("STORAGE_FULL", message, options);
 	}
 }
+
+/**
+ * The database has no agentmem schema and the adapter was opened with `migrate: false`, so none
+ * was created. Nothing was written.
+ */
+export class NoSchemaError extends NotFoundError {}
+
+/**
+ * The database's schema is older than this agentmem and the adapter was opened with
+ * `migrate: false`, so it was not migrated. Nothing was written.
+ */
+export class OutdatedSchemaError extends ConfigurationError {}

@@ -6,7 +6,11 @@
  * (dir-lock.ts, imported only for directory paths so the in-memory path loads in a browser).
  */
 import type { PGliteInterface, PGliteOptions } from "@electric-sql/pglite";
-import { ConfigurationError, VectorExtensionUnavailableError } from "../../core/errors.js";
+import {
+	ConfigurationError,
+	NoSchemaError,
+	VectorExtensionUnavailableError,
+} from "../../core/errors.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { SerialDriver } from "../../core/sql/serial-driver.js";
 import {
@@ -118,6 +122,7 @@ function isPersistent(o: PGliteAdapterOptions): boolean {
 
 async function open(o: PGliteAdapterOptions): Promise<SqlBackend> {
 	const dataDir = o.dataDir === undefined || MEMORY.test(o.dataDir) ? undefined : o.dataDir;
+	if (o.migrate === false && dataDir && !o.pglite) await assertCluster(dataDir);
 	const held = o.pglite || !dataDir ? null : await lock(dataDir, o.dirMode);
 	const release = async () => {
 		await held?.release();
@@ -167,6 +172,22 @@ async function connect(
 		},
 		release,
 	});
+}
+
+/**
+ * `migrate: false`: a Node data directory without a PostgreSQL cluster (absent or empty) is a
+ * NoSchemaError before PGlite would create one there (and before the lock file is written).
+ */
+async function assertCluster(dataDir: string): Promise<void> {
+	if (BROWSER_STORAGE.test(dataDir) || typeof process === "undefined" || !process.versions?.node)
+		return;
+	const { existsSync } = await import("node:fs");
+	const { join } = await import("node:path");
+	if (!existsSync(join(dataDir, "PG_VERSION"))) {
+		throw new NoSchemaError(
+			`No database at ${dataDir}: it was opened with migrate: false, which never creates one.`,
+		);
+	}
 }
 
 /** The data directory's lock: a lock file in Node, a Web Lock in a browser. */

@@ -181,6 +181,7 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 		(await openDatabaseFile(o.path as string, {
 			readonly,
 			fileMode: o.fileMode ?? DEFAULT_FILE_MODE,
+			mustExist: o.migrate === false,
 		}));
 	try {
 		if (!o.database || o.busyTimeoutMs !== undefined) {

@@ -14,7 +14,12 @@ import {
 } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Database } from "better-sqlite3";
-import { AgentmemError, ConfigurationError, ReadOnlyDatabaseError } from "../../core/errors.js";
+import {
+	AgentmemError,
+	ConfigurationError,
+	NoSchemaError,
+	ReadOnlyDatabaseError,
+} from "../../core/errors.js";
 import { wrapSqliteError } from "./sqlite-errors.js";
 
 /** New database files hold private conversations: owner read/write only. */
@@ -24,6 +29,8 @@ export interface OpenFileOptions {
 	readonly: boolean;
 	/** The mode of a database file this call creates (SQLite gives -wal/-shm the same mode). */
 	fileMode: number;
+	/** `migrate: false`: an absent file is a NoSchemaError, never created. */
+	mustExist?: boolean;
 }
 
 export async function openDatabaseFile(path: string, o: OpenFileOptions): Promise<Database> {
@@ -34,6 +41,11 @@ export async function openDatabaseFile(path: string, o: OpenFileOptions): Promis
 		throw new ConfigurationError(
 			"better-sqlite3 could not be loaded: install it (npm install better-sqlite3); if it was built for another Node version, run npm rebuild better-sqlite3",
 			{ cause: err },
+		);
+	}
+	if (o.mustExist && path !== ":memory:" && !existsSync(path)) {
+		throw new NoSchemaError(
+			`No database at ${path}: it was opened with migrate: false, which never creates one.`,
 		);
 	}
 	if (!o.readonly) createIfAbsent(path, o.fileMode);

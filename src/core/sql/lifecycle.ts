@@ -21,12 +21,26 @@ async function openAndMigrate(shared: SharedState): Promise<void> {
 	try {
 		const backend = await shared.open();
 		try {
-			const settings = await (backend.readOnly ? readSettings : migrate)(
-				backend.driver,
-				shared.family,
-				shared.settingsOptions,
-				backend.extraMigrations,
-			);
+			// `migrate: false` reads the settings like a read-only adapter, but may still write.
+			const reason = backend.readOnly
+				? "readonly"
+				: shared.settingsOptions.migrate === false
+					? "migrate: false"
+					: undefined;
+			const settings = reason
+				? await readSettings(
+						backend.driver,
+						shared.family,
+						shared.settingsOptions,
+						backend.extraMigrations,
+						reason,
+					)
+				: await migrate(
+						backend.driver,
+						shared.family,
+						shared.settingsOptions,
+						backend.extraMigrations,
+					);
 			if (!backend.readOnly) await backend.afterMigrate?.(settings);
 			shared.backend = backend;
 			shared.settings = settings;

@@ -3,7 +3,12 @@
  * migration and records the embedding dimension and model at the first `init()`; a later `init()`
  * with other settings is refused, so vectors of two widths never meet in one database.
  */
-import { ConfigurationError, ReadOnlyDatabaseError } from "../errors.js";
+import {
+	ConfigurationError,
+	NoSchemaError,
+	OutdatedSchemaError,
+	ReadOnlyDatabaseError,
+} from "../errors.js";
 import { assertCount } from "../validation.js";
 import type { SqlDriver } from "./driver.js";
 import type { Migration, SqlFamily } from "./family.js";
@@ -17,6 +22,12 @@ export interface SettingsOptions {
 	embeddingDimension?: number;
 	/** The embedding model's name. Recorded at first use; another model is then refused. */
 	embeddingModel?: string;
+	/**
+	 * `false`: never create or migrate the schema. `init()` reads the recorded settings and refuses
+	 * a database without agentmem's tables (NoSchemaError) or with migrations pending
+	 * (OutdatedSchemaError), so a mistyped URL creates nothing. Default: true.
+	 */
+	migrate?: boolean;
 }
 
 export interface DatabaseSettings {
@@ -34,6 +45,9 @@ export function validateSettingsOptions(options: SettingsOptions): void {
 	}
 	if (options.embeddingModel !== undefined && typeof options.embeddingModel !== "string") {
 		throw new ConfigurationError("embeddingModel must be a string");
+	}
+	if (options.migrate !== undefined && typeof options.migrate !== "boolean") {
+		throw new ConfigurationError("migrate must be a boolean");
 	}
 }
 
@@ -71,21 +85,29 @@ export async function migrate(
 	});
 }
 
+/** Why settings are only read: a read-only adapter, or one opened with `migrate: false`. */
+export type ReadOnlyReason = "readonly" | "migrate: false";
+
 /**
- * The recorded settings of a database opened read-only: nothing is created, migrated or recorded.
- * A database without agentmem's tables, or with migrations pending, is refused with a
- * ReadOnlyDatabaseError saying to open it writable once.
+ * The recorded settings of a database opened read-only (or with `migrate: false`): nothing is
+ * created, migrated or recorded. A database without agentmem's tables, or with migrations pending,
+ * is refused: ReadOnlyDatabaseError saying to open it writable once, or for `migrate: false`
+ * NoSchemaError / OutdatedSchemaError.
  */
 export async function readSettings(
 	driver: SqlDriver,
 	family: SqlFamily,
 	options: SettingsOptions,
 	extra: readonly Migration[] = [],
+	reason: ReadOnlyReason = "readonly",
 ): Promise<DatabaseSettings> {
 	validateSettingsOptions(options);
 	const s = family.statements;
-	const writableOnce =
-		"open it once without readonly (on writable storage) so agentmem can set it up, then read-only";
+	const readonly = reason === "readonly";
+	const writableOnce = readonly
+		? "open it once without readonly (on writable storage) so agentmem can set it up, then read-only"
+		: "open it once without migrate: false so agentmem can set it up (`agentmem init`)";
+	const opened = readonly ? "is opened read-only" : "was opened with migrate: false";
 	let meta: Map<string, string>;
 	let applied: Set<number>;
 	try {
@@ -101,21 +123,19 @@ export async function readSettings(
 			),
 		);
 	} catch (err) {
-		throw new ReadOnlyDatabaseError(
-			`This database has no agentmem tables and is opened read-only: ${writableOnce}.`,
-			{ cause: err },
-		);
+		const message = `This database has no agentmem tables and ${opened}: ${writableOnce}.`;
+		throw readonly
+			? new ReadOnlyDatabaseError(message, { cause: err })
+			: new NoSchemaError(message, { cause: err });
 	}
 	const pending = [...family.migrations, ...extra].filter((m) => !applied.has(m.version));
 	if (pending.length > 0) {
-		throw new ReadOnlyDatabaseError(
-			`This database is opened read-only but its schema is older than this agentmem (pending: ${pending.map((m) => `${m.version} ${m.name}`).join(", ")}): ${writableOnce}.`,
-		);
+		const message = `This database ${opened} but its schema is older than this agentmem (pending: ${pending.map((m) => `${m.version} ${m.name}`).join(", ")}): ${writableOnce}.`;
+		throw readonly ? new ReadOnlyDatabaseError(message) : new OutdatedSchemaError(message);
 	}
 	if (!meta.has("embedding_dimension")) {
-		throw new ReadOnlyDatabaseError(
-			`This database is opened read-only and has no recorded embedding dimension: ${writableOnce}.`,
-		);
+		const message = `This database ${opened} and has no recorded embedding dimension: ${writableOnce}.`;
+		throw readonly ? new ReadOnlyDatabaseError(message) : new NoSchemaError(message);
 	}
 	return { ...reconcile(meta, options), schemaVersion: Math.max(0, ...applied) };
 }
