@@ -7,7 +7,12 @@
  * URL's password.
  */
 import { backoffDelay } from "../core/backoff.js";
-import { type AgentmemError, ClosedError, ConnectionError } from "../core/errors.js";
+import {
+	type AgentmemError,
+	ClosedError,
+	ConfigurationError,
+	ConnectionError,
+} from "../core/errors.js";
 import { redactUrl } from "../core/redact.js";
 import { decodeError, parseRetryAfter } from "./decode-error.js";
 import { nodeTransport } from "./node-transport.js";
@@ -56,7 +61,7 @@ export class HttpClient {
 
 	constructor(options: HttpClientOptions) {
 		this.options = options;
-		this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+		this.baseUrl = checkedBaseUrl(options.baseUrl);
 	}
 
 	/** The URL for messages and logs, any password masked. */
@@ -164,6 +169,28 @@ export class HttpClient {
 			"connect",
 		);
 	}
+}
+
+/** The base URL without a trailing slash; credentials in it are refused (fetch cannot send them). */
+function checkedBaseUrl(baseUrl: string): string {
+	let url: URL;
+	try {
+		url = new URL(baseUrl);
+	} catch (err) {
+		throw new ConfigurationError(
+			`${JSON.stringify(redactUrl(String(baseUrl)))} is not a URL of an agentmem service`,
+			{ cause: err },
+		);
+	}
+	if (url.protocol !== "http:" && url.protocol !== "https:")
+		throw new ConfigurationError(
+			`${JSON.stringify(redactUrl(baseUrl))}: an agentmem service URL is http:// or https://`,
+		);
+	if (url.username || url.password)
+		throw new ConfigurationError(
+			`${JSON.stringify(redactUrl(baseUrl))}: put no credentials in the service URL; pass the key as apiKey (or AGENTMEM_API_KEY)`,
+		);
+	return baseUrl.replace(/\/+$/, "");
 }
 
 const KIND = Symbol("agentmem.remote.failure");
