@@ -14,6 +14,8 @@ import type { HttpClient, QueryValue } from "./http.js";
 export interface SseOptions {
 	path: string;
 	query?: Record<string, QueryValue>;
+	/** Extra request headers (a transaction's). */
+	headers?: Record<string, string>;
 	onMessage(message: EventSourceMessage): void;
 	/** A refusal that ends the stream, or a message whose handling threw. */
 	onError?(err: unknown): void;
@@ -47,6 +49,7 @@ export async function openSse(http: HttpClient, options: SseOptions): Promise<Ss
 			path: options.path,
 			query: options.query,
 			headers: {
+				...options.headers,
 				accept: "text/event-stream",
 				...(lastEventId === undefined ? {} : { "last-event-id": lastEventId }),
 			},
