@@ -3,18 +3,19 @@
  * opening the database, stable ids for names, and the usage error (exit code 2).
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
 import type { DatabaseAdapter } from "../core/adapter.js";
-import { ConfigurationError } from "../core/errors.js";
-import { redactUrl } from "../core/redact.js";
 import type { UUID } from "../core/types.js";
 import { isUuid } from "../core/uuid.js";
-import { createAdapter, defaultDatabaseUrl, parseDatabaseUrl } from "../create-adapter.js";
-import { withEmbeddingCache } from "../embed/cache.js";
-import { createHashingEmbedder, DEFAULT_HASHING_DIMENSION } from "../embed/hashing.js";
-import { createOpenAIEmbedder } from "../embed/openai.js";
-import type { EmbeddingProvider } from "../embed/provider.js";
+import { DEFAULT_DATABASE_URL } from "../create-adapter.js";
+import {
+	fromEnv,
+	type LoadedConfig,
+	loadConfig,
+	SETTINGS,
+	type SettingName,
+	type Source,
+} from "./config.js";
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
@@ -22,64 +23,70 @@ export class UsageError extends Error {}
 export interface GlobalOptions {
 	url?: string;
 	json?: boolean;
+	yes?: boolean;
 	embeddingUrl?: string;
 	embeddingModel?: string;
 	dimension?: number;
+	apiKey?: string;
+	/** Where each setting came from (flag, env, config or default). */
+	sources: Partial<Record<SettingName, Source>>;
+	/** The config file read, or null. */
+	configFile: string | null;
 }
 
-/** A command's options merged with the global ones. */
+let config: LoadedConfig | undefined;
+
+/** The config file, read once per process. */
+export function configOf(): LoadedConfig {
+	config ??= loadConfig();
+	return config;
+}
+
+/** Room, user, agent and type: config and env replace only a command's built-in default. */
+const DEFAULTED: readonly SettingName[] = ["room", "user", "agent", "type"];
+
+/**
+ * A command's options merged with the global ones, each setting resolved by precedence: a flag,
+ * then `AGENTMEM_*`, then the config file, then the default.
+ */
 export function optionsOf(cmd: Command): GlobalOptions & Record<string, unknown> {
-	return cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+	const o = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+	const loaded = configOf();
+	const sources: GlobalOptions["sources"] = {};
+	for (const name of Object.keys(SETTINGS) as SettingName[]) {
+		const given = sourceOf(cmd, name);
+		if (given === "cli") {
+			sources[name] = "flag";
+			continue;
+		}
+		if (DEFAULTED.includes(name) && given !== "default") continue;
+		const env = fromEnv(name);
+		const value = env ?? loaded.values[name];
+		if (value !== undefined) {
+			(o as Record<string, unknown>)[name] = value;
+			sources[name] = env !== undefined ? "env" : "config";
+		} else if (o[name] !== undefined) sources[name] = "default";
+	}
+	if (o.url === undefined) {
+		o.url = DEFAULT_DATABASE_URL;
+		sources.url = "default";
+	}
+	o.sources = sources;
+	o.configFile = loaded.file;
+	return o;
+}
+
+/** Where commander got an option of this command or an ancestor ("cli", "default", …). */
+function sourceOf(cmd: Command, name: string): string | undefined {
+	for (let c: Command | null = cmd; c; c = c.parent) {
+		const s = c.getOptionValueSource(name);
+		if (s !== undefined) return s;
+	}
+	return undefined;
 }
 
 export function databaseUrl(options: GlobalOptions): string {
-	return options.url ?? defaultDatabaseUrl();
-}
-
-/**
- * The embedding provider: an OpenAI-compatible server when a URL is given (option or
- * AGENTMEM_EMBEDDING_URL), else the offline hashing embedder. Repeated texts are embedded once.
- */
-export async function embedder(options: GlobalOptions): Promise<EmbeddingProvider> {
-	const env = process.env;
-	const baseUrl = options.embeddingUrl ?? (env.AGENTMEM_EMBEDDING_URL || undefined);
-	const envDim = env.AGENTMEM_EMBEDDING_DIMENSION
-		? Number(env.AGENTMEM_EMBEDDING_DIMENSION)
-		: undefined;
-	const dimension = options.dimension ?? envDim;
-	if (baseUrl) {
-		const provider = createOpenAIEmbedder({ baseUrl, model: options.embeddingModel, dimension });
-		await provider.detectDimension();
-		return withEmbeddingCache(provider);
-	}
-	return withEmbeddingCache(
-		createHashingEmbedder({ dimension: dimension ?? DEFAULT_HASHING_DIMENSION }),
-	);
-}
-
-/** Opens a database that must already exist (a SQLite file that is missing is an error, not created). */
-export async function openExisting(url: string): Promise<DatabaseAdapter> {
-	const parsed = parseDatabaseUrl(url);
-	const path =
-		parsed.backend === "sqlite" && parsed.path !== ":memory:"
-			? parsed.path
-			: parsed.backend === "pglite"
-				? parsed.dataDir
-				: undefined;
-	if (path !== undefined && !existsSync(path)) {
-		throw new ConfigurationError(
-			`No database at ${path}: create one with \`agentmem init --url ${redactUrl(url)}\` (or check the path).`,
-		);
-	}
-	return createAdapter(url);
-}
-
-/** Opens (creating when needed) a database for the provider's vectors. */
-export async function openFor(url: string, provider: EmbeddingProvider): Promise<DatabaseAdapter> {
-	return createAdapter(url, {
-		embeddingDimension: provider.dimension,
-		embeddingModel: provider.model,
-	});
+	return options.url ?? DEFAULT_DATABASE_URL;
 }
 
 /** A stable UUID for a name (so `--room general` is the same room every time); a UUID is kept. */
@@ -100,18 +107,20 @@ export async function ensureAccount(db: DatabaseAdapter, name: string): Promise<
 	return id;
 }
 
-/** Rooms have no name column: the CLI keeps the names it was given in the key-value cache. */
-const CLI_AGENT = stableId("agent", "agentmem-cli");
-const roomKey = (id: UUID) => `room-name:${id}`;
-
+/**
+ * The room's name (rooms.name; names the CLI kept in the cache before, as `room-name:<id>`, were
+ * moved there by migration 003 / 007).
+ */
 export async function roomName(db: DatabaseAdapter, id: UUID): Promise<string | undefined> {
-	return db.getCache({ agentId: CLI_AGENT, key: roomKey(id) });
+	return (await db.getRoomName(id)) ?? undefined;
 }
 
-/** Creates the room and adds the users to it, all idempotently. */
+/**
+ * Creates the room (its id derived from `name`, which becomes its name unless `name` is a UUID;
+ * a room renamed since keeps its name) and adds the users to it, all idempotently.
+ */
 export async function ensureRoom(db: DatabaseAdapter, name: string, users: UUID[]): Promise<UUID> {
-	const id = await db.createRoom(stableId("room", name));
-	if (id !== name) await db.setCache({ agentId: CLI_AGENT, key: roomKey(id), value: name });
+	const id = await db.createRoom(stableId("room", name), isUuid(name) ? undefined : name);
 	for (const user of users) await db.addParticipant(user, id);
 	return id;
 }

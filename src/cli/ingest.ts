@@ -1,7 +1,10 @@
 /** Turns source items into memories: accounts, rooms and participants as needed, embedded in batches. */
 import type { DatabaseAdapter } from "../core/adapter.js";
+import { AgentmemError, ValidationError } from "../core/errors.js";
+import { assertStorableText } from "../core/text-check.js";
 import type { CreateMemoryItem, UUID } from "../core/types.js";
 import type { EmbeddingProvider } from "../embed/provider.js";
+import { spoken } from "./commands/basic.js";
 import { ensureAccount, ensureRoom, stableId } from "./context.js";
 import { progress } from "./progress.js";
 import { readSource, type SourceItem } from "./sources.js";
@@ -59,7 +62,19 @@ export async function ingestFiles(
 	let batch: SourceItem[] = [];
 	const ids: UUID[] = [];
 	const flush = async () => {
-		const vectors = await provider.embed(batch.map((b) => b.text));
+		// Checked one by one first, so a refusal names the file and line (or chunk) it came from.
+		for (const item of batch) {
+			try {
+				assertStorableText(item.text, "text");
+				if (item.speaker) assertStorableText(item.speaker, "speaker");
+			} catch (err) {
+				throw new ValidationError(place(item), (err as Error).message, { cause: err });
+			}
+		}
+		// The speaker is embedded with the text: "when does Dan arrive" finds "Dan: my flight…".
+		const vectors = await withPlace(batch, () =>
+			provider.embed(batch.map((b) => spoken(b.speaker, b.text))),
+		);
 		const items: CreateMemoryItem[] = [];
 		for (const [i, item] of batch.entries()) {
 			const speaker = item.speaker ?? o.user;
@@ -84,7 +99,7 @@ export async function ingestFiles(
 				},
 			});
 		}
-		await db.createMemories(items);
+		await withPlace(batch, () => db.createMemories(items));
 		done += batch.length;
 		bar.update(done);
 		batch = [];
@@ -103,4 +118,25 @@ export async function ingestFiles(
 		duplicates += found.filter((m) => m.unique === false).length;
 	}
 	return { files: files.length, memories: done, rooms: [...rooms.keys()], duplicates };
+}
+
+/** `notes.md (chunk 3)` or `chat.jsonl:12`: where an item came from. */
+function place(item: SourceItem): string {
+	const hash = item.key.lastIndexOf("#");
+	return hash > 0 && !item.key.endsWith(".jsonl")
+		? `${item.source} (chunk ${Number(item.key.slice(hash + 1)) + 1})`
+		: `${item.source}:${item.key.slice(item.key.lastIndexOf(":") + 1)}`;
+}
+
+/** Runs `work` on a batch; a typed error it throws is told which items the batch held. */
+async function withPlace<T>(batch: SourceItem[], work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (err) {
+		if (!(err instanceof AgentmemError) || batch.length === 0) throw err;
+		const first = place(batch[0] as SourceItem);
+		const last = place(batch[batch.length - 1] as SourceItem);
+		err.message = `${first === last ? first : `${first} … ${last}`}: ${err.message}`;
+		throw err;
+	}
 }

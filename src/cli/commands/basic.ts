@@ -1,4 +1,4 @@
-/** `init`, `remember`, `recall` and `stats`. */
+/** `init`, `remember` and `stats` (`recall` is in recall.ts). */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
@@ -8,21 +8,15 @@ import type { UUID } from "../../core/types.js";
 import { parseDatabaseUrl } from "../../create-adapter.js";
 import {
 	databaseUrl,
-	embedder,
 	ensureAccount,
 	ensureRoom,
-	openExisting,
-	openFor,
 	optionsOf,
 	output,
-	positiveInt,
-	roomName,
-	similarity,
-	stableId,
 	UsageError,
 	using,
 } from "../context.js";
-import { clip, shortTime, table, terminalWidth } from "../format.js";
+import { table } from "../format.js";
+import { openExisting, openWritable } from "../open.js";
 
 export function registerBasicCommands(program: Command): void {
 	program
@@ -32,9 +26,9 @@ export function registerBasicCommands(program: Command): void {
 		)
 		.action(async (_o, cmd: Command) => {
 			const g = optionsOf(cmd);
-			const provider = await embedder(g);
 			const url = databaseUrl(g);
-			await using(openFor(url, provider), async (db) => {
+			const { db } = await openWritable(g);
+			await using(Promise.resolve(db), async (db) => {
 				const s = await db.stats();
 				output(
 					g,
@@ -61,15 +55,18 @@ export function registerBasicCommands(program: Command): void {
 		.action(async (text: string, _o, cmd: Command) => {
 			const g = optionsOf(cmd);
 			if (text.trim() === "") throw new UsageError("remember: <text> must not be empty");
-			const provider = await embedder(g);
-			await using(openFor(databaseUrl(g), provider), async (db) => {
+			const { db: opened, provider } = await openWritable(g);
+			await using(Promise.resolve(opened), async (db) => {
 				const userId = await ensureAccount(db, g.user as string);
 				const agentId = await ensureAccount(db, g.agent as string);
 				const roomId = await ensureRoom(db, g.room as string, [userId, agentId]);
 				const id = crypto.randomUUID() as UUID;
-				const embedding = Array.from(await provider.embedOne(text));
+				// A named speaker is embedded with the text, as ingest does ("Dan: my flight…").
+				const speaker = g.sources.user === "default" ? undefined : (g.user as string);
+				const content = speaker ? { text, name: speaker } : { text };
+				const embedding = Array.from(await provider.embedOne(spoken(speaker, text)));
 				await db.createMemory(
-					{ id, userId, agentId, roomId, content: { text }, embedding },
+					{ id, userId, agentId, roomId, content, embedding },
 					g.type as string,
 					true,
 				);
@@ -84,35 +81,12 @@ export function registerBasicCommands(program: Command): void {
 		});
 
 	program
-		.command("recall")
-		.description("find the memories most similar to a query")
-		.argument("<query>", "what to look for")
-		.option("--room <name>", "only this room (name or UUID)")
-		.option("-k, --count <n>", "how many results", positiveInt, 5)
-		.option("--threshold <similarity>", "minimum cosine similarity (-1..1)", similarity)
-		.option("--type <type>", "memory type (tableName)", "messages")
-		.action(async (query: string, _o, cmd: Command) => {
-			const g = optionsOf(cmd);
-			if (query.trim() === "") throw new UsageError("recall: <query> must not be empty");
-			const provider = await embedder(g);
-			await using(openFor(databaseUrl(g), provider), async (db) => {
-				const { results, ms } = await recall(db, await provider.embedOne(query), {
-					room: g.room as string | undefined,
-					count: g.count as number,
-					threshold: g.threshold as number | undefined,
-					type: g.type as string,
-				});
-				output(g, { query, latencyMs: ms, results }, () => recallTable(results, ms));
-			});
-		});
-
-	program
 		.command("stats")
 		.description("counts per table, type and room; dimension, model, backend and size")
 		.action(async (_o, cmd: Command) => {
 			const g = optionsOf(cmd);
 			const url = databaseUrl(g);
-			await using(openExisting(url), async (db) => {
+			await using(openExisting(url, g), async (db) => {
 				const s = await db.stats();
 				const bytes = await databaseBytes(url);
 				const byRoom = await memoriesByRoom(db);
@@ -160,73 +134,20 @@ export function registerBasicCommands(program: Command): void {
 		});
 }
 
-export interface RecallRow {
-	rank: number;
-	similarity: number;
-	createdAt: number | undefined;
-	id: string | undefined;
-	roomId: string;
-	userId: string;
-	speaker: string | undefined;
-	text: string;
-}
-
-export async function recall(
-	db: DatabaseAdapter,
-	query: Float32Array,
-	o: { room?: string; count: number; threshold?: number; type: string },
-): Promise<{ results: RecallRow[]; ms: number }> {
-	const started = performance.now();
-	const found = await db.searchMemoriesByEmbedding(query, {
-		tableName: o.type,
-		count: o.count,
-		match_threshold: o.threshold,
-		roomId: o.room === undefined ? undefined : stableId("room", o.room),
-	});
-	const ms = Math.round((performance.now() - started) * 100) / 100;
-	const results = found.map((m, i) => ({
-		rank: i + 1,
-		similarity: m.similarity ?? 0,
-		createdAt: m.createdAt,
-		id: m.id,
-		roomId: m.roomId,
-		userId: m.userId,
-		speaker: typeof m.content.name === "string" ? m.content.name : undefined,
-		text: m.content.text ?? "",
-	}));
-	return { results, ms };
-}
-
-export function recallTable(results: RecallRow[], ms: number): string {
-	if (results.length === 0) return `No memories matched (${ms} ms).`;
-	const textWidth = Math.max(20, terminalWidth() - 36);
-	const rows = results.map((r) => [
-		String(r.rank),
-		r.similarity.toFixed(3),
-		shortTime(r.createdAt),
-		clip(r.speaker ? `${r.speaker}: ${r.text}` : r.text, textWidth),
-	]);
-	return `${table(["#", "sim", "time (UTC)", "text"], rows)}\n(${results.length} results in ${ms} ms)`;
-}
-
 const SHOWN_ROOMS = 20;
 
-/**
- * Memories per room, most first. The contract has no room listing: rooms are read from the start
- * of the export stream (they come right after accounts), then counted one by one.
- */
+/** Memories per room (every type), most first: `name (id)`, or the id of a room without a name. */
 async function memoriesByRoom(db: DatabaseAdapter): Promise<Record<string, number>> {
-	const rooms: UUID[] = [];
-	for await (const r of db.exportRecords()) {
-		if (r.kind === "room") rooms.push(r.id);
-		else if (r.kind !== "database" && r.kind !== "account") break;
-	}
-	const counts: [string, number][] = [];
-	for (const room of rooms) {
-		const name = await roomName(db, room);
-		counts.push([name ? `${name} (${room})` : room, await db.countMemories(room, false)]);
-	}
+	const counts = (await db.listRooms()).map((r): [string, number] => [
+		r.name ? `${r.name} (${r.id})` : r.id,
+		Object.values(r.memories).reduce((a, b) => a + b, 0),
+	]);
 	return Object.fromEntries(counts.sort((a, b) => b[1] - a[1]));
+}
+
+/** What is embedded for a memory: the speaker's name with the text, so a name finds what they said. */
+export function spoken(speaker: string | undefined, text: string): string {
+	return speaker ? `${speaker}: ${text}` : text;
 }
 
 /** The database's size on disk: the SQLite file (with its WAL) or the PGlite directory; null otherwise. */

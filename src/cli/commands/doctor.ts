@@ -7,16 +7,10 @@ import type { DatabaseAdapter } from "../../core/adapter.js";
 import { AgentmemError } from "../../core/errors.js";
 import { redactSecrets, redactUrl } from "../../core/redact.js";
 import { parseDatabaseUrl } from "../../create-adapter.js";
-import type { EmbeddingProvider } from "../../embed/provider.js";
 import type { Diagnostics } from "../../portable/export.js";
-import {
-	databaseUrl,
-	embedder,
-	type GlobalOptions,
-	openExisting,
-	optionsOf,
-	output,
-} from "../context.js";
+import { fromEnv, SETTINGS, type SettingName } from "../config.js";
+import { configOf, databaseUrl, type GlobalOptions, optionsOf, output } from "../context.js";
+import { embedderFor, openExisting } from "../open.js";
 
 interface Check {
 	name: string;
@@ -43,13 +37,19 @@ export function registerDoctorCommand(program: Command): void {
 			const g = optionsOf(cmd);
 			const checks = await runChecks(databaseUrl(g), g);
 			const ok = checks.every((c) => c.ok);
-			output(g, { ok, checks }, () =>
-				checks
-					.map(
+			const config = configReport(g);
+			output(g, { ok, config, checks }, () =>
+				[
+					...checks.map(
 						(c) =>
 							`${c.ok ? "OK  " : "FAIL"}  ${c.name.padEnd(18)} ${c.detail}${c.fix ? `\n      fix: ${c.fix}` : ""}`,
-					)
-					.join("\n"),
+					),
+					"",
+					`config file: ${config.file ?? "none (agentmem.config.json or .agentmemrc, searched from here up to your home directory)"}`,
+					...Object.entries(config.settings).map(
+						([k, v]) => `  ${k.padEnd(15)} ${v.value}  (${v.from})`,
+					),
+				].join("\n"),
 			);
 			if (!ok) process.exitCode = 1;
 		});
@@ -72,7 +72,7 @@ async function runChecks(url: string, g: GlobalOptions): Promise<Check[]> {
 	}
 	let db: DatabaseAdapter;
 	try {
-		db = await openExisting(url);
+		db = await openExisting(url, g);
 	} catch (err) {
 		const code = err instanceof AgentmemError ? err.code : "UNKNOWN";
 		checks.push({
@@ -191,38 +191,32 @@ async function searchCheck(db: DatabaseAdapter): Promise<Check> {
 
 async function settingsChecks(db: DatabaseAdapter, g: GlobalOptions): Promise<Check[]> {
 	const s = await db.stats();
-	let provider: EmbeddingProvider;
-	try {
-		provider = await embedder(g);
-	} catch (err) {
-		return [
-			{
-				name: "embedding model",
-				ok: false,
-				detail: redactSecrets((err as Error).message),
-				fix: "check AGENTMEM_EMBEDDING_URL / _MODEL / _DIMENSION",
-			},
-		];
-	}
 	const checks: Check[] = [];
-	const dimOk = provider.dimension === s.embeddingDimension;
+	const configured = g.dimension ?? s.embeddingDimension;
+	const dimOk = configured === s.embeddingDimension;
 	checks.push({
 		name: "dimension",
 		ok: dimOk,
-		detail: `database ${s.embeddingDimension}, embedder ${provider.dimension}`,
+		detail: `database ${s.embeddingDimension}, embedder ${configured}`,
 		fix: dimOk
 			? undefined
-			: `use an embedding model of ${s.embeddingDimension} dimensions, or \`agentmem copy\` into a new database and re-embed`,
+			: `drop the configured dimension (commands use the database's), or switch the database with \`agentmem reembed --dimension ${configured}\``,
 	});
-	const modelOk = s.embeddingModel === null || s.embeddingModel === provider.model;
-	checks.push({
-		name: "embedding model",
-		ok: modelOk,
-		detail: `database ${s.embeddingModel ?? "(not recorded)"}, embedder ${provider.model}`,
-		fix: modelOk
-			? undefined
-			: `set AGENTMEM_EMBEDDING_MODEL=${s.embeddingModel} (and its server), or copy into a new database and re-embed`,
-	});
+	try {
+		const provider = await embedderFor(db, { ...g, dimension: undefined });
+		checks.push({
+			name: "embedding model",
+			ok: true,
+			detail: `database ${s.embeddingModel ?? "(not recorded)"}, embedder ${provider.model}`,
+		});
+	} catch (err) {
+		checks.push({
+			name: "embedding model",
+			ok: false,
+			detail: redactSecrets((err as Error).message),
+			fix: "configure the database's model (or its server), or switch with `agentmem reembed`",
+		});
+	}
 	checks.push({
 		name: "embeddings",
 		ok: true,
@@ -234,4 +228,31 @@ async function settingsChecks(db: DatabaseAdapter, g: GlobalOptions): Promise<Ch
 					: `${s.memoriesMissingEmbedding} of ${s.memories} memories have none (never returned by search; backfill with updateMemoryEmbedding)`,
 	});
 	return checks;
+}
+
+const SECRET_SETTINGS: readonly SettingName[] = ["apiKey"];
+
+/** Which config file was read and where each setting came from; secrets masked. */
+function configReport(g: GlobalOptions): {
+	file: string | null;
+	settings: Record<string, { value: string; from: string }>;
+} {
+	const settings: Record<string, { value: string; from: string }> = {};
+	const o = g as GlobalOptions & Record<string, unknown>;
+	const config = configOf().values;
+	for (const name of Object.keys(SETTINGS) as SettingName[]) {
+		// Defaults for other commands (room, user, …) are shown as the environment or file sets them.
+		const env = fromEnv(name);
+		const from =
+			g.sources[name] ??
+			(env !== undefined ? "env" : config[name] !== undefined ? "config" : undefined);
+		const v = g.sources[name] ? o[name] : (env ?? config[name]);
+		if (from === undefined || v === undefined) continue;
+		const raw = String(v);
+		const value = SECRET_SETTINGS.includes(name) ? "***" : redactUrl(raw);
+		const where =
+			from === "env" ? `env ${SETTINGS[name]}` : from === "config" ? "config file" : from;
+		settings[name] = { value, from: where };
+	}
+	return { file: g.configFile, settings };
 }

@@ -2,11 +2,12 @@
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { redactUrl } from "../../core/redact.js";
-import { databaseUrl, embedder, openFor, optionsOf, output, using } from "../context.js";
+import { databaseUrl, optionsOf, output, using } from "../context.js";
 import { plural } from "../format.js";
 import { ingestFiles } from "../ingest.js";
+import { openWritable } from "../open.js";
 import { listFiles } from "../sources.js";
-import { recall, recallTable } from "./basic.js";
+import { HASHING_FLOOR, recall, recallTable } from "./recall.js";
 
 /** The sample corpus shipped in the package (data/sample-corpus). */
 export const SAMPLE_CORPUS = fileURLToPath(
@@ -40,8 +41,8 @@ export function registerIngestCommands(program: Command): void {
 		.action(async (paths: string[], _o, cmd: Command) => {
 			const g = optionsOf(cmd);
 			const files = await listFiles(paths);
-			const provider = await embedder(g);
-			await using(openFor(databaseUrl(g), provider), async (db) => {
+			const { db: opened, provider } = await openWritable(g);
+			await using(Promise.resolve(opened), async (db) => {
 				const started = performance.now();
 				const r = await ingestFiles(db, provider, files, {
 					room: g.room as string | undefined,
@@ -67,8 +68,8 @@ export function registerIngestCommands(program: Command): void {
 		.action(async (_o, cmd: Command) => {
 			const g = optionsOf(cmd);
 			const url = databaseUrl(g);
-			const provider = await embedder(g);
-			await using(openFor(url, provider), async (db) => {
+			const { db: opened, provider } = await openWritable(g);
+			await using(Promise.resolve(opened), async (db) => {
 				const say = (text: string) => {
 					if (!g.json) process.stdout.write(`${text}\n`);
 				};
@@ -91,12 +92,14 @@ export function registerIngestCommands(program: Command): void {
 				);
 				const answers = [];
 				for (const query of DEMO_QUERIES) {
-					const { results, ms } = await recall(db, await provider.embedOne(query), {
+					const floor = provider.model.startsWith("agentmem-hashing") ? HASHING_FLOOR : undefined;
+					const r = await recall(db, await provider.embedOne(query), {
 						count: 3,
 						type: "messages",
+						floor,
 					});
-					answers.push({ query, latencyMs: ms, results });
-					say(`recall "${query}"\n${recallTable(results, ms)}\n`);
+					answers.push({ query, ...r });
+					say(`recall "${query}"\n${recallTable(r)}\n`);
 				}
 				output(g, { url: redactUrl(url), ingested, queries: answers }, () =>
 					[

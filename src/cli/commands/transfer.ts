@@ -10,7 +10,8 @@ import { redactUrl } from "../../core/redact.js";
 import type { AdapterStats } from "../../core/types.js";
 import { createAdapter } from "../../create-adapter.js";
 import { checkJsonl, readJsonl, writeJsonl } from "../../portable/jsonl.js";
-import { databaseUrl, openExisting, optionsOf, output, UsageError, using } from "../context.js";
+import { databaseUrl, optionsOf, output, UsageError, using } from "../context.js";
+import { openExisting } from "../open.js";
 import { progress } from "../progress.js";
 import { type CopyCheck, verifyCopy } from "./verify.js";
 
@@ -32,7 +33,7 @@ export function registerTransferCommands(program: Command): void {
 		.argument("[file]", "where to write; stdout when absent")
 		.action(async (file: string | undefined, _o, cmd: Command) => {
 			const g = optionsOf(cmd);
-			await using(openExisting(databaseUrl(g)), async (db) => {
+			await using(openExisting(databaseUrl(g), g), async (db) => {
 				const bar = progress("exporting", total(await db.stats()), !!file && !g.json);
 				let n = 0;
 				const counted = tap(db.exportRecords(), (r) => {
@@ -100,7 +101,7 @@ export function registerTransferCommands(program: Command): void {
 		.action(async (_o, cmd: Command) => {
 			const g = optionsOf(cmd);
 			if (g.from === g.to) throw new UsageError("copy: --from and --to name the same database");
-			await using(openExisting(g.from as string), async (source) => {
+			await using(openExisting(g.from as string, g), async (source) => {
 				const s = await source.stats();
 				const target = createAdapter(g.to as string, {
 					embeddingDimension: s.embeddingDimension,
