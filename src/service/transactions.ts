@@ -61,8 +61,11 @@ export class TransactionRegistry {
 		return this.open.size;
 	}
 
-	/** Begins a transaction on `adapter` (itself a `tx` for a nested one); resolves to its id. */
-	async begin(adapter: DatabaseAdapter, owner: string): Promise<string> {
+	/**
+	 * Begins a transaction on `adapter` (itself a `tx` for a nested one); resolves to its id.
+	 * `onEnd` runs once it has committed or rolled back (e.g. to close a user's view).
+	 */
+	async begin(adapter: DatabaseAdapter, owner: string, onEnd?: () => void): Promise<string> {
 		if (this.open.size >= this.maxOpen)
 			throw new ValidationError(
 				"transaction",
@@ -88,26 +91,37 @@ export class TransactionRegistry {
 			},
 		);
 		// BEGIN itself may fail (closed adapter, database down): then `ready` never resolves.
-		const tx = await Promise.race([ready, settled.then(() => never())]);
+		let tx: DatabaseAdapter;
+		try {
+			tx = await Promise.race([ready, settled.then(() => never())]);
+		} catch (err) {
+			onEnd?.();
+			throw err;
+		}
 		const entry: Open = { owner, tx, finish, done: settled, timer: this.timer(id), busy: 0 };
 		this.open.set(id, entry);
-		settled.catch(() => undefined);
+		settled.catch(() => undefined).finally(() => onEnd?.());
 		return id;
 	}
 
 	/**
-	 * Runs `call` on the transaction's `tx`; unknown, finished or foreign ids are NOT_FOUND. The
-	 * idle timer restarts when the call ends.
+	 * The transaction's `tx` for one request; unknown, finished or foreign ids are NOT_FOUND. The
+	 * idle timer is paused until `release(id)` (the request's end).
 	 */
-	async use<T>(id: string, owner: string, call: (tx: DatabaseAdapter) => Promise<T>): Promise<T> {
+	acquire(id: string, owner: string): DatabaseAdapter {
 		const entry = this.entry(id, owner);
 		clearTimeout(entry.timer);
 		entry.busy++;
-		try {
-			return await call(entry.tx);
-		} finally {
-			entry.busy--;
-			if (this.open.get(id) === entry && entry.busy === 0) entry.timer = this.timer(id);
+		return entry.tx;
+	}
+
+	release(id: string): void {
+		const entry = this.open.get(id);
+		if (!entry) return;
+		entry.busy = Math.max(0, entry.busy - 1);
+		if (entry.busy === 0) {
+			clearTimeout(entry.timer);
+			entry.timer = this.timer(id);
 		}
 	}
 
