@@ -1,8 +1,10 @@
 /** agentmem: the storage layer for AI agents' memory. One DatabaseAdapter, many databases. */
 export type { DatabaseAdapter } from "./core/adapter.js";
 export * from "./core/errors.js";
+export type * from "./core/lifecycle-types.js";
 export type * from "./core/portable-types.js";
 export { PORTABLE_KINDS } from "./core/portable-types.js";
+export { forAgent, forRoom, type Scope, ScopedAdapter, type ScopedMemory } from "./core/scoped.js";
 export { DEFAULT_EMBEDDING_DIMENSION, MAX_EMBEDDING_DIMENSION } from "./core/sql/migrate.js";
 export type * from "./core/types.js";
 export { cosineSimilarity } from "./core/vector.js";

@@ -1,5 +1,6 @@
 import type { BeyondElizaCalls } from "./contract/beyond.js";
 import type { KnowledgeCalls } from "./contract/knowledge.js";
+import type { LifecycleCalls } from "./contract/lifecycle.js";
 import type { MemoryCalls } from "./contract/memories.js";
 import type { SocialCalls } from "./contract/social.js";
 import type { AdapterCapabilities } from "./types.js";
@@ -55,7 +56,8 @@ export interface DatabaseAdapter
 	extends SocialCalls,
 		MemoryCalls,
 		KnowledgeCalls,
-		BeyondElizaCalls {
+		BeyondElizaCalls,
+		LifecycleCalls {
 	/** What this backend supports. Valid after `init()`. */
 	readonly capabilities: AdapterCapabilities;
 

@@ -41,6 +41,8 @@ export interface PortableRoom {
 	kind: "room";
 	id: UUID;
 	createdAt: number;
+	/** The room's name (`null`: none). Absent in exports of older versions: read as `null`. */
+	name?: string | null;
 }
 
 export interface PortableParticipant {
@@ -83,6 +85,8 @@ export interface PortableCacheEntry {
 	key: string;
 	value: string;
 	createdAt: number;
+	/** When the entry expires (`null`: never). Absent in exports of older versions: read as `null`. */
+	expiresAt?: number | null;
 }
 
 export interface PortableKnowledge {

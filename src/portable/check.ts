@@ -11,6 +11,7 @@ import {
 	prepareKnowledge,
 	prepareMemory,
 } from "../core/sql/prepare.js";
+import { assertRoomName } from "../core/sql/rooms.js";
 import type { UUID } from "../core/types.js";
 import * as v from "../core/validation.js";
 import { toNumberArray } from "../core/vector.js";
@@ -71,6 +72,8 @@ export function checkPortableRecord(
 			v.assertOptionalString(record.avatarUrl, "account.avatarUrl");
 			return { kind: "plain", record, json: v.jsonObjectText(record.details, "account.details") };
 		case "room":
+			if (record.name !== undefined && record.name !== null)
+				assertRoomName(record.name, "room.name");
 			return { kind: "plain", record, json: null };
 		case "participant":
 			v.assertUuid(record.userId, "participant.userId");
@@ -99,6 +102,7 @@ export function checkPortableRecord(
 			v.assertUuid(record.agentId, "cache.agentId");
 			v.assertString(record.key, "cache.key");
 			v.assertString(record.value, "cache.value", { allowEmpty: true });
+			v.assertOptionalTimestamp(record.expiresAt, "cache.expiresAt");
 			return { kind: "plain", record, json: null };
 		case "knowledge":
 			return {

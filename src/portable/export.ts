@@ -33,7 +33,7 @@ export async function* exportRecords(ctx: PortableContext): AsyncGenerator<Porta
 		};
 	}
 	for await (const r of pages(ctx, p.roomsPage))
-		yield { kind: "room", id: id(r), createdAt: at(r) };
+		yield { kind: "room", id: id(r), createdAt: at(r), name: (r.name as string | null) ?? null };
 	for await (const r of pages(ctx, p.participantsPage)) {
 		yield {
 			kind: "participant",
@@ -86,6 +86,7 @@ export async function* exportRecords(ctx: PortableContext): AsyncGenerator<Porta
 			key: r.key as string,
 			value: r.value as string,
 			createdAt: at(r),
+			expiresAt: r.expires_at === null || r.expires_at === undefined ? null : int(r.expires_at),
 		};
 	}
 	for await (const r of pages(ctx, p.knowledgePage)) {

@@ -143,7 +143,7 @@ async function writeOne(
 				]);
 				return;
 			case "room":
-				await s.run(p.roomUpsert, [r.id, r.createdAt]);
+				await s.run(p.roomUpsert, [r.id, r.createdAt, r.name ?? null]);
 				return;
 			case "participant":
 				await s.run(p.participantUpsert, [r.id, r.userId, r.roomId, r.userState, r.createdAt]);
@@ -174,7 +174,13 @@ async function writeOne(
 				await s.run(p.logUpsert, [r.id, checked.json, r.userId, r.roomId, r.type, r.createdAt]);
 				return;
 			case "cache":
-				await s.run(f.statements.cacheSet, [r.agentId, r.key, r.value, r.createdAt]);
+				await s.run(f.statements.cacheSet, [
+					r.agentId,
+					r.key,
+					r.value,
+					r.createdAt,
+					r.expiresAt ?? null,
+				]);
 				return;
 		}
 	} catch (err) {

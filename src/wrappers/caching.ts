@@ -1,6 +1,7 @@
 /**
  * `createCachingDatabaseAdapter`: an LRU cache in front of the read-mostly calls of any adapter
- * (accounts, rooms, participants, the key-value cache, cached embeddings).
+ * (accounts, rooms, participants, cached embeddings). The key-value cache is read through: its
+ * entries may expire, which a cached copy would not notice.
  *
  * Invalidation is deliberately coarse, so it is never wrong: any call that is not a known read
  * clears the whole cache, before it starts and again when it settles (success or failure).
@@ -36,7 +37,6 @@ const CACHED = new Set<string>([
 	"getParticipantsForRoom",
 	"getParticipantUserState",
 	"getActorDetails",
-	"getCache",
 	"getCachedEmbeddings",
 ]);
 
@@ -55,6 +55,10 @@ const READS = new Set<string>([
 	"getGoals",
 	"getRelationship",
 	"getRelationships",
+	// Not cached: an entry may expire (setCache's ttlMs) while a cached copy would still be served.
+	"getCache",
+	"listRooms",
+	"getRoomName",
 	"getKnowledge",
 	"searchKnowledge",
 	"stats",

@@ -18,6 +18,7 @@ import { registerFloat32RangeTests } from "./float32-range.js";
 import { registerGoalsTests } from "./goals.js";
 import { registerInjectionTests } from "./injection.js";
 import { registerKnowledgeTests } from "./knowledge.js";
+import { registerLifecycleTests } from "./lifecycle.js";
 import { registerLogsTests } from "./logs.js";
 import { registerMemoriesTests } from "./memories.js";
 import { registerRelationshipsTests } from "./relationships.js";
@@ -51,6 +52,7 @@ const TOPICS = {
 	injection: registerInjectionTests,
 	cascades: registerCascadesTests,
 	subscribe: registerSubscribeTests,
+	lifecycle: registerLifecycleTests,
 } satisfies Record<string, (ctx: ConformanceContext) => void>;
 
 export type ConformanceTopic = keyof typeof TOPICS;

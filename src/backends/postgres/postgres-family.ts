@@ -2,6 +2,7 @@
 import type { SqlFamily } from "../../core/sql/family.js";
 import { fromPgVectorBinary, fromPgVectorText, toPgVectorText } from "../../core/vector.js";
 import { migrations } from "./migrations.generated.js";
+import { postgresLifecycleStatements } from "./postgres-lifecycle-statements.js";
 import { postgresPortableStatements } from "./postgres-portable-statements.js";
 import { postgresStatements } from "./postgres-statements.js";
 
@@ -10,6 +11,7 @@ export const postgresFamily: SqlFamily = {
 	statements: postgresStatements,
 	portable: postgresPortableStatements,
 	migrations,
+	lifecycle: postgresLifecycleStatements,
 	// pgvector's text form; Float32 rounding first, so every backend stores the same value.
 	encodeEmbedding: (vector) => toPgVectorText(vector),
 	// Statements select `vector_send(embedding)`: bytea, a Buffer from pg and a Uint8Array from PGlite.

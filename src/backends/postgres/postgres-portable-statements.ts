@@ -24,7 +24,7 @@ export const postgresPortableStatements: PortableStatements = {
 	relationshipsPage: page("relationships", RELATIONSHIP_COLUMNS),
 	goalsPage: page("goals", GOAL_COLUMNS),
 	logsPage: page("logs", LOG_COLUMNS),
-	cachePage: `SELECT agent_id, key, value, created_at FROM cache
+	cachePage: `SELECT agent_id, key, value, created_at, expires_at FROM cache
 		WHERE $1::uuid IS NULL OR agent_id > $1::uuid OR (agent_id = $1::uuid AND key > $2::text)
 		ORDER BY agent_id, key LIMIT $3::integer`,
 	// Knowledge ids are text (ElizaOS chunk ids, migration 004).
@@ -37,8 +37,8 @@ export const postgresPortableStatements: PortableStatements = {
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, username = EXCLUDED.username,
 		email = EXCLUDED.email, avatar_url = EXCLUDED.avatar_url, details = EXCLUDED.details,
 		created_at = EXCLUDED.created_at`,
-	roomUpsert: `INSERT INTO rooms (id, created_at) VALUES ($1::uuid, $2::bigint)
-		ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at`,
+	roomUpsert: `INSERT INTO rooms (id, created_at, name) VALUES ($1::uuid, $2::bigint, $3::text)
+		ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at, name = EXCLUDED.name`,
 	participantUpsert: `INSERT INTO participants (id, user_id, room_id, user_state, created_at)
 		VALUES ($1::uuid, $2::uuid, $3::uuid, $4::text, $5::bigint) ON CONFLICT (user_id, room_id)
 		DO UPDATE SET user_state = EXCLUDED.user_state, created_at = EXCLUDED.created_at`,

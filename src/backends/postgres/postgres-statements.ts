@@ -82,7 +82,7 @@ export const postgresStatements: Statements = {
 
 	roomGet: "SELECT id FROM rooms WHERE id = $1::uuid",
 	roomInsert:
-		"INSERT INTO rooms (id, created_at) VALUES ($1::uuid, $2::bigint) ON CONFLICT (id) DO NOTHING",
+		"INSERT INTO rooms (id, created_at, name) VALUES ($1::uuid, $2::bigint, $3::text) ON CONFLICT (id) DO NOTHING",
 	roomDelete: "DELETE FROM rooms WHERE id = $1::uuid",
 	roomsForParticipants: `SELECT DISTINCT room_id FROM participants WHERE user_id IN ${ids(1)} ORDER BY room_id`,
 
@@ -172,10 +172,14 @@ export const postgresStatements: Statements = {
 	logInsert: `INSERT INTO logs (id, body, user_id, room_id, type, created_at)
 		VALUES ($1::uuid, $2::jsonb, $3::uuid, $4::uuid, $5::text, $6::bigint)`,
 
-	cacheGet: "SELECT value FROM cache WHERE agent_id = $1::uuid AND key = $2::text",
-	cacheSet: `INSERT INTO cache (agent_id, key, value, created_at) VALUES ($1::uuid, $2::text, $3::text, $4::bigint)
-		ON CONFLICT (agent_id, key) DO UPDATE SET value = EXCLUDED.value, created_at = EXCLUDED.created_at`,
-	cacheDelete: "DELETE FROM cache WHERE agent_id = $1::uuid AND key = $2::text",
+	cacheGet: `SELECT value FROM cache WHERE agent_id = $1::uuid AND key = $2::text
+		AND (expires_at IS NULL OR expires_at > $3::bigint)`,
+	cacheSet: `INSERT INTO cache (agent_id, key, value, created_at, expires_at)
+		VALUES ($1::uuid, $2::text, $3::text, $4::bigint, $5::bigint)
+		ON CONFLICT (agent_id, key) DO UPDATE SET value = EXCLUDED.value, created_at = EXCLUDED.created_at,
+		expires_at = EXCLUDED.expires_at`,
+	cacheDelete: `DELETE FROM cache WHERE agent_id = $1::uuid AND key = $2::text
+		RETURNING (expires_at IS NULL OR expires_at > $3::bigint) AS live`,
 
 	knowledgeUpsert: `INSERT INTO knowledge (id, agent_id, content, embedding, is_main, original_id, chunk_index, is_shared, created_at)
 		VALUES ($1::text, $2::uuid, $3::jsonb, $4::vector, $5::boolean, $6::uuid, $7::integer, $8::boolean, $9::bigint)

@@ -2,6 +2,7 @@
 import type { SqlFamily } from "../../core/sql/family.js";
 import { fromFloat32Bytes, toFloat32Bytes } from "../../core/vector.js";
 import { migrations } from "./migrations.generated.js";
+import { sqliteLifecycleStatements } from "./sqlite-lifecycle-statements.js";
 import { sqlitePortableStatements } from "./sqlite-portable-statements.js";
 import { sqliteStatements } from "./sqlite-statements.js";
 
@@ -10,6 +11,7 @@ export const sqliteFamily: SqlFamily = {
 	statements: sqliteStatements,
 	portable: sqlitePortableStatements,
 	migrations,
+	lifecycle: sqliteLifecycleStatements,
 	encodeEmbedding: (vector) => toFloat32Bytes(vector),
 	decodeEmbedding: (value) => (value instanceof Uint8Array ? fromFloat32Bytes(value) : null),
 	encodeBool: (value) => (value ? 1 : 0),

@@ -24,7 +24,7 @@ export const sqlitePortableStatements: PortableStatements = {
 	relationshipsPage: page("relationships", RELATIONSHIP_COLUMNS),
 	goalsPage: page("goals", GOAL_COLUMNS),
 	logsPage: page("logs", LOG_COLUMNS),
-	cachePage: `SELECT agent_id, key, value, created_at FROM cache
+	cachePage: `SELECT agent_id, key, value, created_at, expires_at FROM cache
 		WHERE ?1 IS NULL OR agent_id > ?1 OR (agent_id = ?1 AND key > ?2)
 		ORDER BY agent_id, key LIMIT ?3`,
 	knowledgePage: page("knowledge", KNOWLEDGE_COLUMNS),
@@ -34,8 +34,8 @@ export const sqlitePortableStatements: PortableStatements = {
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET name = excluded.name,
 		username = excluded.username, email = excluded.email, avatar_url = excluded.avatar_url,
 		details = excluded.details, created_at = excluded.created_at`,
-	roomUpsert:
-		"INSERT INTO rooms (id, created_at) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at",
+	roomUpsert: `INSERT INTO rooms (id, created_at, name) VALUES (?1, ?2, ?3)
+		ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, name = excluded.name`,
 	participantUpsert: `INSERT INTO participants (id, user_id, room_id, user_state, created_at)
 		VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_id, room_id) DO UPDATE SET
 		user_state = excluded.user_state, created_at = excluded.created_at`,

@@ -41,7 +41,8 @@ export const sqliteStatements: Statements = {
 	accountInsert: `INSERT INTO accounts (${ACCOUNT}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING`,
 
 	roomGet: "SELECT id FROM rooms WHERE id = ?1",
-	roomInsert: "INSERT INTO rooms (id, created_at) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
+	roomInsert:
+		"INSERT INTO rooms (id, created_at, name) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
 	roomDelete: "DELETE FROM rooms WHERE id = ?1",
 	roomsForParticipants:
 		"SELECT DISTINCT room_id FROM participants WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY room_id",
@@ -114,10 +115,13 @@ export const sqliteStatements: Statements = {
 	logInsert:
 		"INSERT INTO logs (id, body, user_id, room_id, type, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 
-	cacheGet: "SELECT value FROM cache WHERE agent_id = ?1 AND key = ?2",
-	cacheSet: `INSERT INTO cache (agent_id, key, value, created_at) VALUES (?1, ?2, ?3, ?4)
-		ON CONFLICT (agent_id, key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at`,
-	cacheDelete: "DELETE FROM cache WHERE agent_id = ?1 AND key = ?2",
+	cacheGet:
+		"SELECT value FROM cache WHERE agent_id = ?1 AND key = ?2 AND (expires_at IS NULL OR expires_at > ?3)",
+	cacheSet: `INSERT INTO cache (agent_id, key, value, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
+		ON CONFLICT (agent_id, key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at,
+		expires_at = excluded.expires_at`,
+	cacheDelete: `DELETE FROM cache WHERE agent_id = ?1 AND key = ?2
+		RETURNING (expires_at IS NULL OR expires_at > ?3) AS live`,
 
 	knowledgeUpsert: `INSERT INTO knowledge (${KNOWLEDGE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 		ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, content = excluded.content,

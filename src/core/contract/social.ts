@@ -1,3 +1,4 @@
+import type { SetCacheParams } from "../lifecycle-types.js";
 import type {
 	Account,
 	Actor,
@@ -27,8 +28,12 @@ export interface SocialCalls {
 
 	/** `roomId` (lower case) when the room exists, else `null` (also when `roomId` is missing). */
 	getRoom(roomId: UUID): Promise<UUID | null>;
-	/** Creates a room (with a new random id when none is given) and resolves to its id. Idempotent. */
-	createRoom(roomId?: UUID): Promise<UUID>;
+	/**
+	 * Creates a room (with a new random id when none is given) and resolves to its id. Idempotent.
+	 * `name` (beyond ElizaOS; rules as `setRoomName`) names a new room, or an existing one that has
+	 * no name yet; an existing name is kept.
+	 */
+	createRoom(roomId?: UUID, name?: string): Promise<UUID>;
 	/** Removes the room and, by cascade, its memories, participants, goals, logs and relationships' room link. */
 	removeRoom(roomId: UUID): Promise<void>;
 	/** Ids of the rooms the user participates in, in no particular order (`[]` when none). */
@@ -92,10 +97,16 @@ export interface SocialCalls {
 
 	// ---- cache (IDatabaseCacheAdapter) ----
 
-	/** The cached string, or `undefined` when there is none. */
+	/** The cached string, or `undefined` when there is none or it has expired. */
 	getCache(params: CacheKey): Promise<string | undefined>;
-	/** Sets (inserts or replaces) the cached string. Resolves `true`. `agentId` needs no account. */
-	setCache(params: CacheKey & { value: string }): Promise<boolean>;
-	/** Deletes the cached string. Resolves `true` when one was deleted. */
+	/**
+	 * Sets (inserts or replaces) the cached string. Resolves `true`. `agentId` needs no account.
+	 * Beyond ElizaOS, `ttlMs` (a positive integer) or `expiresAt` (ms since the epoch; not both)
+	 * makes the entry expire: from then on every backend reads it as absent, and the next
+	 * `setCache` deletes it. Without either it never expires (ElizaOS's CacheManager keeps its own
+	 * expiry inside the value, which is stored as given).
+	 */
+	setCache(params: SetCacheParams): Promise<boolean>;
+	/** Deletes the cached string. Resolves `true` when one was deleted (an expired one counts as absent). */
 	deleteCache(params: CacheKey): Promise<boolean>;
 }

@@ -9,6 +9,7 @@
  * Result columns are snake_case and the same in both families (see rows.ts).
  */
 import type { Row } from "./driver.js";
+import type { LifecycleStatements } from "./lifecycle-statements.js";
 
 export interface Migration {
 	version: number;
@@ -37,7 +38,7 @@ export interface Statements {
 
 	/** (id) → id */
 	roomGet: string;
-	/** (id, createdAt), does nothing when it exists */
+	/** (id, createdAt, name?), does nothing when it exists */
 	roomInsert: string;
 	/** (id) */
 	roomDelete: string;
@@ -139,11 +140,11 @@ export interface Statements {
 	/** (id, bodyJson, userId, roomId, type, createdAt) */
 	logInsert: string;
 
-	/** (agentId, key) → value */
+	/** (agentId, key, now) → value, unless expired */
 	cacheGet: string;
-	/** (agentId, key, value, createdAt) upsert */
+	/** (agentId, key, value, createdAt, expiresAt?) upsert */
 	cacheSet: string;
-	/** (agentId, key) */
+	/** (agentId, key, now) → live: 1 row when a row was deleted, live when it had not expired */
 	cacheDelete: string;
 
 	/** (id, agentId, contentJson, embedding, isMain, originalId, chunkIndex, isShared, createdAt) upsert */
@@ -176,7 +177,7 @@ export interface PortableStatements {
 	schemaVersion: string;
 	/** (afterId?, limit) → accounts columns */
 	accountsPage: string;
-	/** (afterId?, limit) → id, created_at */
+	/** (afterId?, limit) → id, created_at, name */
 	roomsPage: string;
 	/** (afterId?, limit) → id, user_id, room_id, user_state, created_at */
 	participantsPage: string;
@@ -186,7 +187,7 @@ export interface PortableStatements {
 	goalsPage: string;
 	/** (afterId?, limit) → id, body, user_id, room_id, type, created_at */
 	logsPage: string;
-	/** (afterAgentId?, afterKey?, limit) → agent_id, key, value, created_at, by (agent_id, key) */
+	/** (afterAgentId?, afterKey?, limit) → agent_id, key, value, created_at, expires_at, by (agent_id, key) */
 	cachePage: string;
 	/** (afterId?, limit) → knowledge columns */
 	knowledgePage: string;
@@ -194,7 +195,7 @@ export interface PortableStatements {
 	memoriesPage: string;
 	/** (id, name, username, email, avatarUrl, detailsJson, createdAt) upsert */
 	accountUpsert: string;
-	/** (id, createdAt) upsert */
+	/** (id, createdAt, name) upsert */
 	roomUpsert: string;
 	/** (id, userId, roomId, userState, createdAt); an existing pair gets the state */
 	participantUpsert: string;
@@ -215,6 +216,8 @@ export interface SqlFamily {
 	readonly statements: Statements;
 	/** Export/import statements; a family without them cannot export or import. */
 	readonly portable?: PortableStatements;
+	/** Rooms listed and named, memories deleted and pruned, expired cache entries swept. */
+	readonly lifecycle: LifecycleStatements;
 	readonly migrations: readonly Migration[];
 	/** An embedding as the `embedding` column's parameter. */
 	encodeEmbedding(vector: Float32Array): unknown;

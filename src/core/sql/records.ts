@@ -47,7 +47,8 @@ export const RECORDS = {
 			createdAt,
 		],
 	},
-	rooms: { table: "rooms", columns: [id, createdAt] },
+	// name: migration 003 (SQLite) / 007 (PostgreSQL).
+	rooms: { table: "rooms", columns: [id, createdAt, col("name", "text", true)] },
 	participants: {
 		table: "participants",
 		columns: [
@@ -109,7 +110,14 @@ export const RECORDS = {
 	},
 	cache: {
 		table: "cache",
-		columns: [col("agent_id", "uuid"), col("key", "text"), col("value", "text"), createdAt],
+		columns: [
+			col("agent_id", "uuid"),
+			col("key", "text"),
+			col("value", "text"),
+			createdAt,
+			// Migration 003 (SQLite) / 007 (PostgreSQL): null never expires.
+			col("expires_at", "timestamp", true),
+		],
 	},
 	knowledge: {
 		table: "knowledge",

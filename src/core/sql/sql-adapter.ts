@@ -10,12 +10,14 @@ import * as portable from "../../portable/calls.js";
 import type { Diagnostics } from "../../portable/export.js";
 import type { DatabaseAdapter } from "../adapter.js";
 import { ValidationError } from "../errors.js";
+import type * as L from "../lifecycle-types.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-types.js";
 import type * as T from "../types.js";
 import * as accounts from "./accounts.js";
 import * as cache from "./cache.js";
 import { ready, type SqlBackend, type SqlContext } from "./context.js";
 import { getCachedEmbeddings } from "./embedding-cache.js";
+import * as forget from "./forget.js";
 import * as goals from "./goals.js";
 import * as knowledge from "./knowledge.js";
 import * as lifecycle from "./lifecycle.js";
@@ -25,6 +27,7 @@ import * as reads from "./memory-reads.js";
 import type { DatabaseSettings } from "./migrate.js";
 import * as participants from "./participants.js";
 import * as relationships from "./relationships.js";
+import { listRooms } from "./room-list.js";
 import * as rooms from "./rooms.js";
 import * as search from "./search.js";
 import { runTransaction } from "./session.js";
@@ -99,8 +102,8 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 	getRoom(roomId: T.UUID): Promise<T.UUID | null> {
 		return rooms.getRoom(this.ctx, roomId);
 	}
-	createRoom(roomId?: T.UUID): Promise<T.UUID> {
-		return rooms.createRoom(this.ctx, roomId);
+	createRoom(roomId?: T.UUID, name?: string): Promise<T.UUID> {
+		return rooms.createRoom(this.ctx, roomId, name);
 	}
 	removeRoom(roomId: T.UUID): Promise<void> {
 		return rooms.removeRoom(this.ctx, roomId);
@@ -232,11 +235,29 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 	getCache(params: T.CacheKey): Promise<string | undefined> {
 		return cache.getCache(this.ctx, params);
 	}
-	setCache(params: T.CacheKey & { value: string }): Promise<boolean> {
+	setCache(params: L.SetCacheParams): Promise<boolean> {
 		return cache.setCache(this.ctx, params);
 	}
 	deleteCache(params: T.CacheKey): Promise<boolean> {
 		return cache.deleteCache(this.ctx, params);
+	}
+
+	// ---- lifecycle: rooms listed and named, memories forgotten ----
+
+	listRooms(params?: L.ListRoomsParams): Promise<L.RoomSummary[]> {
+		return listRooms(this.ctx, params);
+	}
+	getRoomName(roomId: T.UUID): Promise<string | null> {
+		return rooms.getRoomName(this.ctx, roomId);
+	}
+	setRoomName(roomId: T.UUID, name: string | null): Promise<void> {
+		return rooms.setRoomName(this.ctx, roomId, name);
+	}
+	deleteMemories(filter: L.DeleteMemoriesFilter): Promise<number> {
+		return forget.deleteMemories(this.ctx, filter);
+	}
+	pruneMemories(params: L.PruneMemoriesParams): Promise<number> {
+		return forget.pruneMemories(this.ctx, params);
 	}
 
 	// ---- knowledge, stats, export/import ----

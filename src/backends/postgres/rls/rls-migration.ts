@@ -12,7 +12,11 @@
  * policies in a new migration.
  */
 import type { Migration } from "../../../core/sql/family.js";
-import { memoryEventsPolicyMigration, scopedWritesMigration } from "./rls-policies.js";
+import {
+	memoryEventsPolicyMigration,
+	roomNamesPolicyMigration,
+	scopedWritesMigration,
+} from "./rls-policies.js";
 
 /** Tables readable and writable by the participants of their room. */
 const ROOM_TABLES = ["memories", "goals", "logs"];
@@ -122,4 +126,5 @@ export const rowLevelSecurityMigrations: readonly Migration[] = [
 	rowLevelSecurityMigration,
 	scopedWritesMigration,
 	memoryEventsPolicyMigration,
+	roomNamesPolicyMigration,
 ];

@@ -145,3 +145,21 @@ CREATE POLICY memory_events_read ON agentmem_memory_events FOR SELECT TO authent
   USING (${memberOf("agentmem_memory_events.room_id")});
 `,
 };
+
+/**
+ * Migration 103: room names (migration 007). A room's participants may rename it; nobody else can
+ * (a user's UPDATE of another room matches no row, so `setRoomName` says the room does not exist
+ * for them). `name` is the only column a user may update: the column privilege keeps ids and
+ * timestamps fixed, as for participants' `user_state`.
+ */
+export const roomNamesPolicyMigration: Migration = {
+	version: 103,
+	name: "row_level_security_room_names",
+	sql: `
+REVOKE UPDATE ON rooms FROM authenticated;
+GRANT UPDATE (name) ON rooms TO authenticated;
+DROP POLICY IF EXISTS rooms_rename ON rooms;
+CREATE POLICY rooms_rename ON rooms FOR UPDATE TO authenticated
+  USING (${memberOf("rooms.id")}) WITH CHECK (${memberOf("rooms.id")});
+`,
+};
