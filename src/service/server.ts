@@ -23,6 +23,7 @@ import {
 import { decodeCall, encodeResult } from "./codec.js";
 import { describeError, errorHandler } from "./errors.js";
 import { EventLog, openStream, type SseStream } from "./events.js";
+import { type ExplorerRoutesOptions, registerExplorerRoutes } from "./explorer-routes.js";
 import { ServiceMetrics } from "./metrics.js";
 import { registerDocs } from "./openapi.js";
 import { registerPortableRoutes } from "./portable-routes.js";
@@ -37,6 +38,8 @@ import {
 
 export interface ServiceOptions extends AuthOptions {
 	adapter: DatabaseAdapter;
+	/** The explorer at `/` (explorer-routes.ts): where its built files are, the embedder for query texts. */
+	explorer?: Omit<ExplorerRoutesOptions, "adapterFor">;
 	/** The host the server will listen on: refused when not loopback and no `apiKey` is set. */
 	host?: string;
 	/** Largest request body in bytes. Default 32 MiB. */
@@ -234,6 +237,7 @@ export async function createServer(options: ServiceOptions): Promise<FastifyInst
 	);
 
 	registerPortableRoutes(app, targetOf);
+	await registerExplorerRoutes(app, { ...options.explorer, adapterFor: targetOf });
 	registerTransactionRoutes(app, transactions, (req) => {
 		const state = states.get(req);
 		if (!state) throw new ValidationError("request", "not an API request");
