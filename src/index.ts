@@ -18,6 +18,7 @@ export {
 } from "./create-adapter.js";
 export * from "./embed/index.js";
 export type { Diagnostics } from "./portable/export.js";
+export * from "./reembed.js";
 export {
 	type CachingControls,
 	type CachingOptions,

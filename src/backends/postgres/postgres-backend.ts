@@ -15,6 +15,7 @@ import {
 	hasIterativeScan,
 	PGVECTOR_VERSION_SQL,
 	type PostgresVectorOptions,
+	postgresVectorIndexSwitch,
 	vectorIndexKind,
 } from "./postgres-vector.js";
 
@@ -57,6 +58,7 @@ export function postgresBackend(parts: PostgresBackendParts): SqlBackend {
 			};
 		},
 		extraMigrations: parts.extraMigrations,
+		vectorIndex: postgresVectorIndexSwitch,
 		memoryEvents: new NotifiedMemoryEvents(parts.listener, memoryLocator(driver.session)),
 		afterMigrate: () => statistics.start(),
 		afterInsert: (table, rows) => statistics.inserted(table, rows),

@@ -124,3 +124,26 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 			),
 	};
 }
+
+/**
+ * A re-embed's switch (core/sql/reembed.ts): the HNSW indexes go before the column takes the new
+ * dimension, and are built again for it (the opclass as migration 001 chooses it) after the new
+ * vectors are all written, inside the switch's transaction.
+ */
+export const postgresVectorIndexSwitch = {
+	async drop(session: SqlSession): Promise<void> {
+		await session.exec("DROP INDEX IF EXISTS memories_embedding");
+		await session.exec("DROP INDEX IF EXISTS knowledge_embedding");
+	},
+	async create(session: SqlSession, { embeddingDimension: d }: { embeddingDimension: number }) {
+		const kind = vectorIndexKind(d);
+		if (kind === "none") return;
+		// d is a checked integer (DDL takes no parameters).
+		const on =
+			kind === "vector"
+				? "embedding vector_cosine_ops"
+				: `(embedding::halfvec(${d})) halfvec_cosine_ops`;
+		await session.exec(`CREATE INDEX memories_embedding ON memories USING hnsw (${on})`);
+		await session.exec(`CREATE INDEX knowledge_embedding ON knowledge USING hnsw (${on})`);
+	},
+};

@@ -20,7 +20,14 @@ import { sqliteDriverOptions, wrapSqliteError } from "./sqlite-errors.js";
 import { loadSqliteVec } from "./sqlite-extension.js";
 import { sqliteFamily } from "./sqlite-family.js";
 import { DEFAULT_FILE_MODE, openDatabaseFile, openError } from "./sqlite-file.js";
-import { createVec0Search, ensureIndex, markIndexStale, rebuildIndex } from "./sqlite-vec-index.js";
+import {
+	createVec0Search,
+	dropIndex,
+	ensureIndex,
+	installTriggers,
+	markIndexStale,
+	rebuildIndex,
+} from "./sqlite-vec-index.js";
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 /** Maintenance runs alone on the one connection, so not inside a transaction that holds it. */
@@ -216,6 +223,15 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 		vector: vec0 ? createVec0Search() : createExactScan(sqliteFamily),
 		afterMigrate: ({ embeddingDimension }) =>
 			driver.transaction((s) => (vec0 ? ensureIndex(s, embeddingDimension) : markIndexStale(s))),
+		// A re-embed's switch: vec0 is recreated for the new dimension; without it, marked stale.
+		vectorIndex: {
+			drop: (s) => (vec0 ? dropIndex(s) : markIndexStale(s)),
+			create: async (s, { embeddingDimension }) => {
+				if (!vec0) return;
+				await rebuildIndex(s, embeddingDimension);
+				await installTriggers(s);
+			},
+		},
 		capabilities: () => ({
 			backend: "sqlite",
 			vectorSearch: vec0 ? "vec0" : "exact-scan",

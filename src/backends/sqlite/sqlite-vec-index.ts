@@ -81,6 +81,21 @@ export async function ensureIndex(session: SqlSession, dimension: number): Promi
 	for (const trigger of TRIGGERS) await session.exec(trigger);
 }
 
+/**
+ * A re-embed's switch, in vec0 mode: this connection's triggers and the index go before the
+ * vectors change (the index has the old dimension); `rebuildIndex` and `installTriggers` after.
+ */
+export async function dropIndex(session: SqlSession): Promise<void> {
+	for (const name of ["agentmem_vec_insert", "agentmem_vec_update", "agentmem_vec_delete"]) {
+		await session.exec(`DROP TRIGGER IF EXISTS temp.${name}`);
+	}
+	await session.exec("DROP TABLE IF EXISTS vec_memories");
+}
+
+export async function installTriggers(session: SqlSession): Promise<void> {
+	for (const trigger of TRIGGERS) await session.exec(trigger);
+}
+
 /** Exact-scan mode, at open: writes from here bypass the index, so it must be rebuilt before use. */
 export async function markIndexStale(session: SqlSession): Promise<void> {
 	if ((await session.all(indexExists)).length === 0) return;

@@ -12,7 +12,7 @@
  * stale, the SQL-filtered exact scan answers instead (it reads only that room's rows).
  */
 import type { Row, SqlSession } from "../../core/sql/driver.js";
-import { createExactScan } from "../../core/sql/exact-scan.js";
+import { createExactScan, StaleDimensionError } from "../../core/sql/exact-scan.js";
 import type { MemoryVectorQuery, SqlFamily, VectorSearch } from "../../core/sql/family.js";
 import { TopK } from "../../core/vector.js";
 
@@ -77,7 +77,9 @@ export function createCachedVectorSearch(
 		let n = 0;
 		for (const row of rows) {
 			const vec = family.decodeEmbedding(row.embedding);
-			if (!vec || vec.length !== dimension) continue;
+			if (!vec) continue;
+			// Another dimension: it changed under this adapter (a re-embed's switch elsewhere).
+			if (vec.length !== dimension) throw new StaleDimensionError(vec.length, dimension);
 			s.ids.push(String(row.id));
 			s.types.push(String(row.type));
 			s.rooms.push(String(row.room_id));

@@ -16,6 +16,7 @@ import {
 } from "../../core/sql/sql-adapter.js";
 import { sqliteDriverOptions } from "../sqlite/sqlite-errors.js";
 import { sqliteFamily } from "../sqlite/sqlite-family.js";
+import { markIndexStale } from "../sqlite/sqlite-vec-index.js";
 import { createCachedVectorSearch } from "../sqlite/sqlite-vector-cache.js";
 import { sqlJsConnection } from "./sqljs-connection.js";
 
@@ -121,6 +122,13 @@ async function open(state: SqlJsState): Promise<SqlBackend> {
 	return {
 		driver,
 		vector: state.vector,
+		// A re-embed's switch: the in-memory copy of the vectors goes (a vec0 index from a SQLite
+		// file, if any, is marked stale for the next SQLite open).
+		vectorIndex: {
+			drop: (s) => markIndexStale(s),
+			create: async () => state.vector?.invalidate(),
+			settingsChanged: () => state.vector?.invalidate(),
+		},
 		capabilities: () => ({
 			backend: "sqljs",
 			vectorSearch: "exact-scan",

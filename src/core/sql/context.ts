@@ -32,8 +32,20 @@ export interface SqlBackend {
 	 * before commit). Backends that maintain statistics themselves (PGlite) count them here.
 	 */
 	afterInsert?(table: IndexedTable, rows: number): void;
+	/** The vector index across a re-embed's switch (reembed.ts); absent: nothing to do. */
+	vectorIndex?: VectorIndexSwitch;
 	/** Releases what `open()` acquired beyond the driver (lock files, …), after the driver closed. */
 	release?(): Promise<void>;
+}
+
+/** What a backend does to its vector index when a re-embed switches the model and dimension. */
+export interface VectorIndexSwitch {
+	/** Inside the switch's transaction, before the vectors change. */
+	drop(session: SqlSession): Promise<void>;
+	/** Inside it, after the new vectors and settings are written: the index for the new dimension. */
+	create(session: SqlSession, settings: DatabaseSettings): Promise<void>;
+	/** After the adapter took new settings (its own switch, or another process's seen). */
+	settingsChanged?(settings: DatabaseSettings): void;
 }
 
 /** A statement with its bound parameters. */

@@ -3,9 +3,19 @@
  * filters, and a bounded heap keeps the top k by cosine similarity. Results equal brute force
  * exactly (ties broken by id), which is what SQL.js and SQLite's opt-in exact-scan mode report.
  */
+import { DatabaseError } from "../errors.js";
 import { cosineSimilarity, norm, TopK } from "../vector.js";
 import type { Row, SqlSession } from "./driver.js";
 import type { KnowledgeVectorQuery, MemoryVectorQuery, SqlFamily, VectorSearch } from "./family.js";
+
+/** A stored vector whose dimension is not the query's (the database's dimension changed). */
+export class StaleDimensionError extends DatabaseError {
+	constructor(stored: number, query: number) {
+		super(
+			`a stored vector has ${stored} dimensions and the query ${query}: the database's embedding dimension changed (re-embedded)`,
+		);
+	}
+}
 
 /**
  * The top `count` of candidate rows by cosine similarity to `query` (ties by id), thresholded, each
@@ -23,7 +33,10 @@ export function rankBySimilarity(
 	const qNorm = norm(query);
 	for (const row of rows) {
 		const v = family.decodeEmbedding(row.embedding);
-		if (!v || v.length !== query.length) continue;
+		if (!v) continue;
+		// Every stored vector has the recorded dimension: another one means it changed under this
+		// adapter (a re-embed's switch elsewhere); search.ts reads the settings again and says so.
+		if (v.length !== query.length) throw new StaleDimensionError(v.length, query.length);
 		const sim = qNorm === 0 ? 0 : cosineSimilarity(query, v);
 		if (threshold !== undefined && sim < threshold) continue;
 		top.push({ row, vector: v }, sim);

@@ -7,6 +7,7 @@ import { afterInsert, ready, type SqlContext } from "./context.js";
 import { prepareKnowledge } from "./prepare.js";
 import * as rows from "./rows.js";
 import { op, write } from "./session.js";
+import { checkQueryFresh, searchFresh } from "./settings-refresh.js";
 
 export async function getKnowledge(
 	ctx: SqlContext,
@@ -36,21 +37,23 @@ export async function searchKnowledge(
 	ctx: SqlContext,
 	params: SearchKnowledgeParams,
 ): Promise<KnowledgeItem[]> {
-	const { settings } = ready(ctx);
+	ready(ctx);
 	if (params === null || typeof params !== "object")
 		throw new ValidationError("params", "expected an object");
 	const agentId = v.uuid(params.agentId, "agentId");
-	const query = v.checkQueryEmbedding(params.embedding, settings.embeddingDimension);
+	const query = await checkQueryFresh(ctx, params.embedding, "searchKnowledge");
 	v.assertSimilarity(params.match_threshold, "match_threshold");
 	v.assertCount(params.match_count, "match_count");
 	v.assertOptionalString(params.searchText, "searchText");
 	if (params.match_count === 0) return [];
-	const found = await op(ctx, "searchKnowledge", (s, b) =>
-		b.vector.searchKnowledge(s, query, {
-			agentId,
-			count: params.match_count,
-			threshold: params.match_threshold,
-		}),
+	const found = await searchFresh(ctx, query, "searchKnowledge", () =>
+		op(ctx, "searchKnowledge", (s, b) =>
+			b.vector.searchKnowledge(s, query, {
+				agentId,
+				count: params.match_count,
+				threshold: params.match_threshold,
+			}),
+		),
 	);
 	return found.map((r) => rows.toKnowledge(r, ctx.family));
 }

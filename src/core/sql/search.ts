@@ -10,6 +10,7 @@ import * as v from "../validation.js";
 import { ready, type SqlContext } from "./context.js";
 import * as rows from "./rows.js";
 import { op } from "./session.js";
+import { checkQueryFresh, searchFresh } from "./settings-refresh.js";
 
 const DEFAULT_SEARCH_COUNT = 10;
 
@@ -18,10 +19,11 @@ export async function searchMemoriesByEmbedding(
 	embedding: EmbeddingInput,
 	params: SearchMemoriesByEmbeddingParams,
 ): Promise<Memory[]> {
-	const { settings } = ready(ctx);
+	ready(ctx);
 	if (params === null || typeof params !== "object")
 		throw new ValidationError("params", "expected an object");
-	const query = v.checkQueryEmbedding(embedding, settings.embeddingDimension);
+	// Checked against the recorded dimension, read again when it does not fit (a re-embed's switch).
+	const query = await checkQueryFresh(ctx, embedding, "searchMemoriesByEmbedding");
 	v.assertTableName(params.tableName);
 	const roomId = v.optionalUuid(params.roomId, "roomId");
 	const agentId = v.optionalUuid(params.agentId, "agentId");
@@ -32,15 +34,17 @@ export async function searchMemoriesByEmbedding(
 	}
 	const count = params.count ?? DEFAULT_SEARCH_COUNT;
 	if (count === 0) return [];
-	const found = await op(ctx, "searchMemoriesByEmbedding", (s, b) =>
-		b.vector.searchMemories(s, query, {
-			tableName: params.tableName,
-			roomId,
-			agentId,
-			uniqueOnly: params.unique === true,
-			count,
-			threshold: params.match_threshold ?? undefined,
-		}),
+	const found = await searchFresh(ctx, query, "searchMemoriesByEmbedding", () =>
+		op(ctx, "searchMemoriesByEmbedding", (s, b) =>
+			b.vector.searchMemories(s, query, {
+				tableName: params.tableName,
+				roomId,
+				agentId,
+				uniqueOnly: params.unique === true,
+				count,
+				threshold: params.match_threshold ?? undefined,
+			}),
+		),
 	);
 	return found.map((r) => rows.toMemory(r, ctx.family));
 }

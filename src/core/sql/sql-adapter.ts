@@ -26,6 +26,8 @@ import * as memories from "./memories.js";
 import * as reads from "./memory-reads.js";
 import type { DatabaseSettings } from "./migrate.js";
 import * as participants from "./participants.js";
+import type { ReembedOptions, ReembedResult, ReembedStatus } from "./reembed.js";
+import * as reembedding from "./reembed.js";
 import * as relationships from "./relationships.js";
 import { listRooms } from "./room-list.js";
 import * as rooms from "./rooms.js";
@@ -296,6 +298,21 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 	/** Schema version, index names and vector extension version (for `agentmem doctor`). */
 	diagnostics(): Promise<Diagnostics> {
 		return portable.diagnostics(this.ctx);
+	}
+
+	// ---- re-embedding (outside the contract: the embedder is a function, it cannot be remote) ----
+
+	/** Re-embeds every vector with `options.embedder`, online and resumable (see reembed.ts). */
+	reembed(options: ReembedOptions): Promise<ReembedResult> {
+		return reembedding.reembed(this.ctx, options);
+	}
+	/** The recorded model and dimension, and the re-embed in progress, if any. */
+	reembedStatus(): Promise<ReembedStatus> {
+		return reembedding.reembedStatus(this.ctx);
+	}
+	/** Abandons a re-embed in progress (drops its next vectors); false when none was. */
+	abortReembed(): Promise<boolean> {
+		return reembedding.abortReembed(this.ctx);
 	}
 
 	// ---- transactions and events ----
