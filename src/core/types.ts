@@ -206,7 +206,8 @@ export interface CacheKey {
 }
 
 /** How a backend finds nearest neighbours. The conformance suite reads this, never a name. */
-export type VectorSearchKind = "exact-scan" | "hnsw" | "vec0";
+/** `quantized`: binary codes pick candidates that are re-ranked exactly (SQLite, large sets). */
+export type VectorSearchKind = "exact-scan" | "hnsw" | "vec0" | "quantized";
 
 /** What a backend supports. Differences are stated here, never hidden behind a fallback. */
 export interface AdapterCapabilities {

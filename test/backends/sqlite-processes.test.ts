@@ -14,7 +14,7 @@ import { inspectFile } from "./sqlite/inspect.js";
 const files = tempFiles("sqlite-processes");
 const DIM = 16;
 const BATCH = 50;
-const openAdapter = adapterOpener({ embeddingDimension: DIM });
+const openAdapter = adapterOpener({ embeddingDimension: DIM, vectorSearch: "vec0" });
 
 /** A new file holding a world, closed, and the writer job fields that point at it. */
 async function prepareFile(): Promise<{ path: string; w: World; job: Omit<WriterJob, "writer"> }> {

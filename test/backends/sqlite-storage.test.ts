@@ -17,7 +17,7 @@ import { indexedVector, inspectFile } from "./sqlite/inspect.js";
 
 const files = tempFiles("sqlite-storage");
 const DIM = 16;
-const openAdapter = adapterOpener({ embeddingDimension: DIM });
+const openAdapter = adapterOpener({ embeddingDimension: DIM, vectorSearch: "vec0" });
 
 /** `n` memories with seeded random vectors, alternating between the world's two rooms. */
 function memories(w: World, n: number, seed: number): (Memory & { id: UUID })[] {
@@ -87,7 +87,11 @@ describe("sqlite storage", () => {
 	it("throws VectorExtensionUnavailableError naming what to install when sqlite-vec cannot load", async () => {
 		const path = files.file();
 		const missing = `${files.dir}/no-such-vec0.so`;
-		const adapter = new SqliteDatabaseAdapter({ path, extensionPath: missing });
+		const adapter = new SqliteDatabaseAdapter({
+			path,
+			extensionPath: missing,
+			vectorSearch: "vec0",
+		});
 		const err = await expectError(() => adapter.init(), VectorExtensionUnavailableError);
 		expect(err.message).toContain(missing);
 		expect(err.message).toContain("npm install sqlite-vec");
@@ -95,6 +99,12 @@ describe("sqlite storage", () => {
 		// The opt-in exact scan never loads the extension, so the same setting works there.
 		const exact = await openAdapter({ path, extensionPath: missing, vectorSearch: "exact-scan" });
 		expect(exact.capabilities).toMatchObject({ vectorSearch: "exact-scan", exactSearch: true });
+		await exact.close();
+		// So does the default (quantized) mode.
+		const byDefault = new SqliteDatabaseAdapter({ path, extensionPath: missing });
+		await byDefault.init();
+		expect(byDefault.capabilities).toMatchObject({ vectorSearch: "quantized", exactSearch: false });
+		await byDefault.close();
 	});
 
 	it("rejects contradictory options", () => {

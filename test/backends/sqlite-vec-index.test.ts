@@ -14,7 +14,7 @@ import { adapterOpener, tempFiles } from "./sqlite/harness.js";
 import { inspectFile } from "./sqlite/inspect.js";
 
 const files = tempFiles("sqlite-vec-index");
-const openAdapter = adapterOpener();
+const openAdapter = adapterOpener({ vectorSearch: "vec0" });
 
 async function write(a: SqliteDatabaseAdapter, w: World, n: number, dim: number, seed: number) {
 	const rng = seededRng(seed);

@@ -2,4 +2,5 @@ export {
 	type BetterSqlite3Database,
 	type SqliteAdapterOptions,
 	SqliteDatabaseAdapter,
+	type VectorSearchMode,
 } from "./sqlite-adapter.js";

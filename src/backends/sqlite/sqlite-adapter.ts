@@ -4,7 +4,6 @@
  */
 import type { Database } from "better-sqlite3";
 import { ConfigurationError, ReadOnlyDatabaseError } from "../../core/errors.js";
-import { createExactScan } from "../../core/sql/exact-scan.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { type SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
 import {
@@ -28,8 +27,14 @@ import {
 	markIndexStale,
 	rebuildIndex,
 } from "./sqlite-vec-index.js";
+import { createCachedVectorSearch } from "./sqlite-vector-cache.js";
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+export type VectorSearchMode = "quantized" | "exact-scan" | "vec0";
+const VECTOR_SEARCH_MODES: readonly VectorSearchMode[] = ["quantized", "exact-scan", "vec0"];
+/** `quantized` mode: exact up to this many candidate rows; above, this many re-ranked exactly. */
+export const DEFAULT_EXACT_SEARCH_BELOW = 10_000;
+export const QUANTIZED_RESCORE = 1000;
 /** Maintenance runs alone on the one connection, so not inside a transaction that holds it. */
 const OUTSIDE_TRANSACTION =
 	"it needs the connection the transaction holds: call it on the adapter, outside transaction()";
@@ -53,10 +58,19 @@ export interface SqliteAdapterOptions extends SettingsOptions {
 	/** A better-sqlite3 Database the caller owns (never closed by the adapter). */
 	database?: BetterSqlite3Database;
 	/**
-	 * `vec0` (default): sqlite-vec's index, which must load or `init()` throws
-	 * VectorExtensionUnavailableError. `exact-scan`: the JavaScript scan SQL.js uses, no extension.
+	 * How memories are searched (see docs/sqlite.md). `quantized` (default): an in-memory copy of
+	 * the embeddings, scanned exactly while at most `exactSearchBelow` rows pass the filters, and
+	 * above that searched by binary codes with the best candidates re-ranked exactly (approximate).
+	 * `exact-scan`: the same copy, always scanned exactly (what SQL.js does). `vec0`: sqlite-vec's
+	 * index, which must load or `init()` throws VectorExtensionUnavailableError. Only `vec0`
+	 * loads the extension.
 	 */
-	vectorSearch?: "vec0" | "exact-scan";
+	vectorSearch?: VectorSearchMode;
+	/**
+	 * `quantized` mode: searches whose filters leave at most this many rows are exact. Default
+	 * 10,000.
+	 */
+	exactSearchBelow?: number;
 	/** The sqlite-vec loadable library to load instead of the one the sqlite-vec package ships. */
 	extensionPath?: string;
 	/** How long a statement waits for another connection's write lock. Default 5000 ms. */
@@ -101,15 +115,12 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 		if (o.path !== undefined && (typeof o.path !== "string" || o.path === "")) {
 			throw new ConfigurationError("`path` must be a non-empty string");
 		}
-		if (
-			o.vectorSearch !== undefined &&
-			o.vectorSearch !== "vec0" &&
-			o.vectorSearch !== "exact-scan"
-		) {
+		if (o.vectorSearch !== undefined && !VECTOR_SEARCH_MODES.includes(o.vectorSearch)) {
 			throw new ConfigurationError(
-				`vectorSearch must be "vec0" or "exact-scan", got ${JSON.stringify(o.vectorSearch)}`,
+				`vectorSearch must be one of ${VECTOR_SEARCH_MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(o.vectorSearch)}`,
 			);
 		}
+		if (o.exactSearchBelow !== undefined) assertCount(o.exactSearchBelow, "exactSearchBelow");
 		if (o.busyTimeoutMs !== undefined) assertCount(o.busyTimeoutMs, "busyTimeoutMs");
 		if (o.readonly !== undefined && typeof o.readonly !== "boolean") {
 			throw new ConfigurationError(`readonly must be a boolean, got ${JSON.stringify(o.readonly)}`);
@@ -181,7 +192,12 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 	const o = state.options;
 	const readonly = o.readonly ?? o.database?.readonly ?? false;
 	// Read-only: the vec0 index cannot be checked or rebuilt; the exact scan gives the same results.
-	const vec0 = !readonly && (o.vectorSearch ?? "vec0") === "vec0";
+	const mode: VectorSearchMode = readonly
+		? "exact-scan"
+		: o.vectorSearch === "vec0" || o.vectorSearch === "exact-scan"
+			? o.vectorSearch
+			: "quantized";
+	const vec0 = mode === "vec0";
 	// The caller's Database, typed structurally in the options, is a better-sqlite3 Database.
 	const db =
 		(o.database as Database | undefined) ??
@@ -220,7 +236,17 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 	return {
 		driver,
 		readOnly: readonly,
-		vector: vec0 ? createVec0Search() : createExactScan(sqliteFamily),
+		vector: vec0
+			? createVec0Search()
+			: createCachedVectorSearch(sqliteFamily, {
+					approximate:
+						mode === "quantized"
+							? {
+									exactBelow: o.exactSearchBelow ?? DEFAULT_EXACT_SEARCH_BELOW,
+									rescore: QUANTIZED_RESCORE,
+								}
+							: undefined,
+				}),
 		afterMigrate: ({ embeddingDimension }) =>
 			driver.transaction((s) => (vec0 ? ensureIndex(s, embeddingDimension) : markIndexStale(s))),
 		// A re-embed's switch: vec0 is recreated for the new dimension; without it, marked stale.
@@ -234,9 +260,9 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 		},
 		capabilities: () => ({
 			backend: "sqlite",
-			vectorSearch: vec0 ? "vec0" : "exact-scan",
+			vectorSearch: mode,
 			// sqlite-vec 0.1.9's vec0 KNN is a brute-force scan, and results are re-ranked exactly.
-			exactSearch: true,
+			exactSearch: mode !== "quantized",
 			persistent: !db.memory,
 			multipleConnections: false,
 			crossProcessSubscribe: false,

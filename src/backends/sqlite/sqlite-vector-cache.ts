@@ -1,141 +1,208 @@
 /**
- * Exact vector search over an in-memory copy of the embeddings, for SQLite-family connections with
- * no vector index (SQL.js). Reading every row through SQL for each query costs far more than the
- * arithmetic; the copy makes a search a tight loop over one Float32Array, with results identical
- * to the exact scan (same float64 arithmetic, same tie order).
+ * Vector search over an in-memory copy of the embeddings (vector-columns.ts), for SQLite-family
+ * connections searched in JavaScript: SQL.js, and SQLite's `exact-scan` and `quantized` modes.
+ * The `memories` table stays the source of truth; the copy is derived from it and kept in step
+ * without trusting anything the table does not say:
  *
- * The copy is valid while the connection's `total_changes()`, `data_version` and a TEMP token are
- * unchanged: any write on the connection (ours, the caller's, cascades) moves the first, another
- * connection's commit the second, and reopening (sql.js's
- * `export()` does) drops the token. It is built and used only outside transactions, so it never
- * holds uncommitted rows; inside a transaction, and for a room-scoped query while the copy is
- * stale, the SQL-filtered exact scan answers instead (it reads only that room's rows).
+ * - TEMP triggers on this connection log the id of every memory inserted, updated or deleted
+ *   (ours, the caller's own statements on the same Database, cascades) into a TEMP table. Before
+ *   each search the logged rows are read back from the table and refreshed in the copy, and the
+ *   log emptied. TEMP tables are transactional, so a rolled-back write leaves no log entry.
+ * - Another connection's commit (another process) moves `data_version`: the copy is rebuilt.
+ * - A TEMP mark, rewritten with a fresh value each time the copy is brought up to date, says the
+ *   copy matches this connection: a reopened connection (sql.js's `export()`) has none, and when a
+ *   transaction that refreshed the copy rolls back, the earlier mark comes back. Either way the
+ *   copy is rebuilt. So refreshing inside a transaction (a `unique` insert's check) is safe.
  */
 import type { Row, SqlSession } from "../../core/sql/driver.js";
 import { createExactScan, StaleDimensionError } from "../../core/sql/exact-scan.js";
 import type { MemoryVectorQuery, SqlFamily, VectorSearch } from "../../core/sql/family.js";
-import { TopK } from "../../core/vector.js";
+import { type ColumnFilter, type Ranked, VectorColumns } from "./vector-columns.js";
 
-// data_version moves when another connection (another process) commits to the same file.
-const VERSION =
-	"SELECT total_changes() AS n, (SELECT data_version FROM pragma_data_version) AS dv, (SELECT token FROM temp.agentmem_scan_token) AS t";
-const MAKE_TOKEN = [
-	"CREATE TEMP TABLE IF NOT EXISTS agentmem_scan_token (token TEXT NOT NULL)",
-	"DELETE FROM temp.agentmem_scan_token",
-	"INSERT INTO temp.agentmem_scan_token (token) VALUES (?1)",
+const LOG = "agentmem_vector_log";
+const MARK = "agentmem_vector_mark";
+const SETUP = [
+	`CREATE TEMP TABLE IF NOT EXISTS ${LOG} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL)`,
+	`CREATE TEMP TABLE IF NOT EXISTS ${MARK} (mark TEXT NOT NULL)`,
+	// Unqualified names inside triggers: a TEMP trigger's statements find TEMP tables first.
+	`CREATE TEMP TRIGGER IF NOT EXISTS ${LOG}_insert AFTER INSERT ON main.memories BEGIN
+	INSERT INTO ${LOG} (id) VALUES (new.id); END`,
+	`CREATE TEMP TRIGGER IF NOT EXISTS ${LOG}_update
+	AFTER UPDATE OF id, type, room_id, agent_id, embedding, is_unique ON main.memories BEGIN
+	INSERT INTO ${LOG} (id) VALUES (old.id);
+	INSERT INTO ${LOG} (id) SELECT new.id WHERE new.id IS NOT old.id; END`,
+	`CREATE TEMP TRIGGER IF NOT EXISTS ${LOG}_delete AFTER DELETE ON main.memories BEGIN
+	INSERT INTO ${LOG} (id) VALUES (old.id); END`,
 ];
-const ALL_VECTORS =
-	"SELECT id, type, room_id, agent_id, is_unique, embedding FROM memories WHERE embedding IS NOT NULL";
+/** Fails (no such table) on a connection that never set up the log: then the copy is rebuilt. */
+const STATE = `SELECT (SELECT data_version FROM pragma_data_version) AS dv,
+	(SELECT mark FROM temp.${MARK}) AS mark,
+	(SELECT max(seq) - min(seq) + 1 FROM temp.${LOG}) AS pending,
+	(SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE '${LOG}_%') AS triggers`;
+const DATA_VERSION = "SELECT data_version AS dv FROM pragma_data_version";
+const VECTOR_COLUMNS = "id, type, room_id, agent_id, is_unique, embedding";
+const ALL_VECTORS = `SELECT ${VECTOR_COLUMNS} FROM memories WHERE embedding IS NOT NULL`;
+const SOME_VECTORS = `SELECT ${VECTOR_COLUMNS} FROM memories WHERE id IN (SELECT value FROM json_each(?1))`;
+const READ_LOG = `SELECT seq, id FROM temp.${LOG} ORDER BY seq`;
+const TRIM_LOG = `DELETE FROM temp.${LOG} WHERE seq <= ?1`;
+const CLEAR_LOG = `DELETE FROM temp.${LOG}`;
+const CLEAR_MARK = `DELETE FROM temp.${MARK}`;
+const SET_MARK = `INSERT INTO temp.${MARK} (mark) VALUES (?1)`;
 
-interface Snapshot {
-	version: string;
-	ids: string[];
-	types: string[];
-	rooms: string[];
-	agents: string[];
-	unique: Uint8Array;
-	vectors: Float32Array;
-	/** Squared norms, so similarity is computed exactly as `cosineSimilarity` does. */
-	squaredNorms: Float64Array;
-	dimension: number;
+export interface CachedSearchOptions {
+	/**
+	 * Approximate search above this many candidate rows (after the filters); absent: always exact.
+	 * `rescore` candidates picked by binary codes are ranked exactly.
+	 */
+	approximate?: { exactBelow: number; rescore: number };
+}
+
+interface Copy {
+	columns: VectorColumns;
+	dataVersion: number;
+	mark: string;
 }
 
 export function createCachedVectorSearch(
 	family: SqlFamily,
-	isAutocommit: (session: SqlSession) => boolean,
+	options: CachedSearchOptions = {},
 ): VectorSearch & { invalidate(): void } {
 	const exact = createExactScan(family);
-	let snapshot: Snapshot | null = null;
+	let copy: Copy | null = null;
+	/** Bumped by every change to `copy`: a refresh that raced another gives up (see `refresh`). */
+	let generation = 0;
 
-	async function version(session: SqlSession): Promise<string> {
-		try {
-			const [row] = await session.all(VERSION);
-			if (row?.t) return `${row.t}:${row.n}:${row.dv}`;
-		} catch {
-			// No token yet on this connection: make one below.
-		}
-		for (const [i, sql] of MAKE_TOKEN.entries()) {
-			await session.run(sql, i === 2 ? [globalThis.crypto.randomUUID()] : []);
-		}
-		const [row] = await session.all(VERSION);
-		return `${row?.t}:${row?.n}:${row?.dv}`;
+	async function setMark(session: SqlSession): Promise<string> {
+		const mark = globalThis.crypto.randomUUID();
+		await session.run(CLEAR_MARK);
+		await session.run(SET_MARK, [mark]);
+		return mark;
 	}
 
-	async function build(session: SqlSession, v: string, dimension: number): Promise<Snapshot> {
+	function putRow(columns: VectorColumns, row: Row): void {
+		const v = family.decodeEmbedding(row.embedding);
+		if (v) putDecoded(columns, row, v);
+	}
+
+	function putDecoded(columns: VectorColumns, row: Row, v: Float32Array): void {
+		columns.put(
+			String(row.id),
+			String(row.type),
+			String(row.room_id),
+			String(row.agent_id),
+			Boolean(row.is_unique),
+			v,
+		);
+	}
+
+	async function rebuild(session: SqlSession, dimension: number): Promise<Copy | null> {
+		const gen = ++generation;
+		copy = null;
+		for (const sql of SETUP) await session.exec(sql);
+		// Read before the rows: a commit by another connection in between forces another rebuild.
+		const dataVersion = Number((await session.all(DATA_VERSION))[0]?.dv);
+		// Writes from here on are logged and refreshed later (refreshing a row twice is harmless).
+		await session.run(CLEAR_LOG);
 		const rows = await session.all(ALL_VECTORS);
-		const s: Snapshot = {
-			version: v,
-			ids: [],
-			types: [],
-			rooms: [],
-			agents: [],
-			unique: new Uint8Array(rows.length),
-			vectors: new Float32Array(rows.length * dimension),
-			squaredNorms: new Float64Array(rows.length),
-			dimension,
-		};
-		let n = 0;
+		const decoded: [Row, Float32Array][] = [];
 		for (const row of rows) {
-			const vec = family.decodeEmbedding(row.embedding);
-			if (!vec) continue;
+			const v = family.decodeEmbedding(row.embedding);
+			if (!v) continue;
 			// Another dimension: it changed under this adapter (a re-embed's switch elsewhere).
-			if (vec.length !== dimension) throw new StaleDimensionError(vec.length, dimension);
-			s.ids.push(String(row.id));
-			s.types.push(String(row.type));
-			s.rooms.push(String(row.room_id));
-			s.agents.push(String(row.agent_id));
-			s.unique[n] = row.is_unique ? 1 : 0;
-			s.vectors.set(vec, n * dimension);
-			let sq = 0;
-			for (let j = 0; j < dimension; j++) sq += (vec[j] as number) * (vec[j] as number);
-			s.squaredNorms[n] = sq;
-			n++;
+			if (v.length !== dimension) throw new StaleDimensionError(v.length, dimension);
+			decoded.push([row, v]);
 		}
-		return s;
+		// The binary codes' centre: the mean vector (real embeddings are rarely centred on zero).
+		const mean = new Float64Array(dimension);
+		for (const [, v] of decoded) {
+			for (let j = 0; j < dimension; j++) mean[j] = (mean[j] as number) + (v[j] as number);
+		}
+		const n = Math.max(1, decoded.length);
+		const columns = new VectorColumns(
+			dimension,
+			Float32Array.from(mean, (x) => x / n),
+		);
+		for (const [row, v] of decoded) putDecoded(columns, row, v);
+		const mark = await setMark(session);
+		if (gen !== generation) return null;
+		copy = { columns, dataVersion, mark };
+		return copy;
 	}
 
-	function scan(
-		s: Snapshot,
-		query: Float32Array,
-		q: MemoryVectorQuery,
-	): { id: string; similarity: number }[] {
-		const top = new TopK<number>(q.count, (i) => s.ids[i] as string);
-		const d = s.dimension;
-		let qsq = 0;
-		for (let j = 0; j < d; j++) qsq += (query[j] as number) * (query[j] as number);
-		const { vectors, squaredNorms } = s;
-		for (let i = 0; i < s.ids.length; i++) {
-			if (s.types[i] !== q.tableName) continue;
-			if (q.roomId !== undefined && s.rooms[i] !== q.roomId) continue;
-			if (q.agentId !== undefined && s.agents[i] !== q.agentId) continue;
-			if (q.uniqueOnly && s.unique[i] === 0) continue;
-			const vsq = squaredNorms[i] as number;
-			if (vsq === 0) continue;
-			let dot = 0;
-			const o = i * d;
-			for (let j = 0; j < d; j++) dot += (query[j] as number) * (vectors[o + j] as number);
-			const sim = dot / Math.sqrt(qsq * vsq);
-			if (q.threshold !== undefined && sim < q.threshold) continue;
-			top.push(i, sim);
+	/** Applies the logged changes to `current`; null when another refresh got there in between. */
+	async function refresh(session: SqlSession, current: Copy): Promise<Copy | null> {
+		const gen = generation;
+		const log = await session.all(READ_LOG);
+		const last = log[log.length - 1]?.seq;
+		const ids = [...new Set(log.map((r) => String(r.id)))];
+		const rows = ids.length ? await session.all(SOME_VECTORS, [JSON.stringify(ids)]) : [];
+		await session.run(TRIM_LOG, [last ?? 0]);
+		const mark = await setMark(session);
+		if (gen !== generation) {
+			copy = null;
+			return null;
 		}
-		return top
-			.result()
-			.map(({ item, score }) => ({ id: s.ids[item] as string, similarity: score }));
+		generation++;
+		for (const id of ids) current.columns.remove(id);
+		for (const row of rows) putRow(current.columns, row);
+		current.mark = mark;
+		return current;
+	}
+
+	/** The copy, up to date for this session, or null when it cannot be had (then scan by SQL). */
+	async function upToDate(session: SqlSession, dimension: number): Promise<Copy | null> {
+		let state: Row | undefined;
+		try {
+			[state] = await session.all(STATE);
+		} catch {
+			// No log on this connection yet (first search, or a reopened connection).
+		}
+		const current = copy;
+		if (
+			!state ||
+			!current ||
+			current.columns.dimension !== dimension ||
+			state.mark !== current.mark ||
+			Number(state.dv) !== current.dataVersion ||
+			Number(state.triggers) !== 3
+		) {
+			return rebuild(session, dimension);
+		}
+		const pending = Number(state.pending ?? 0);
+		if (pending === 0) return current;
+		// A log longer than half the copy (a bulk load) is cheaper to reread whole.
+		if (pending > 1000 && pending > current.columns.live / 2) return rebuild(session, dimension);
+		return refresh(session, current);
+	}
+
+	function rank(c: Copy, query: Float32Array, q: MemoryVectorQuery): Ranked[] {
+		const filter: ColumnFilter = {
+			type: q.tableName,
+			room: q.roomId,
+			agent: q.agentId,
+			uniqueOnly: q.uniqueOnly,
+		};
+		return options.approximate
+			? c.columns.approximate(query, filter, q.count, q.threshold, options.approximate)
+			: c.columns.exact(query, filter, q.count, q.threshold);
 	}
 
 	return {
 		invalidate() {
-			snapshot = null;
+			copy = null;
+			generation++;
 		},
 		async searchMemories(session, query, q) {
-			if (!isAutocommit(session)) return exact.searchMemories(session, query, q);
-			const v = await version(session);
-			if (snapshot?.version !== v || snapshot.dimension !== query.length) {
-				snapshot = null;
-				if (q.roomId !== undefined) return exact.searchMemories(session, query, q);
-				snapshot = await build(session, v, query.length);
+			let c: Copy | null;
+			try {
+				c = await upToDate(session, query.length);
+			} catch {
+				// E.g. TEMP tables refused: the copy cannot be kept, so read the rows through SQL.
+				copy = null;
+				c = null;
 			}
-			const ranked = scan(snapshot, query, q);
+			if (!c) return exact.searchMemories(session, query, q);
+			const ranked = rank(c, query, q);
 			if (ranked.length === 0) return [];
 			const rows = await session.all(family.statements.memoriesByIds, [
 				JSON.stringify(ranked.map((r) => r.id)),

@@ -117,7 +117,7 @@ async function open(state: SqlJsState): Promise<SqlBackend> {
 	state.db = db;
 	const driver = new SerialDriver(conn, { ownsConnection: owns, ...sqliteDriverOptions });
 	state.driver = driver;
-	state.vector = createCachedVectorSearch(sqliteFamily, (session) => session === driver.session);
+	state.vector = createCachedVectorSearch(sqliteFamily);
 	state.dropStatements = conn.clearStatements;
 	return {
 		driver,

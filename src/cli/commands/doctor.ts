@@ -126,13 +126,14 @@ function diagnosticChecks(kind: string, d: Diagnostics): Check[] {
 	const checks: Check[] = [
 		{ name: "schema", ok: d.schemaVersion > 0, detail: `migration ${d.schemaVersion} applied` },
 	];
-	if (kind === "exact-scan") {
+	// SQLite's quantized mode, like the exact scan, searches an in-memory copy: no extension.
+	if (kind === "exact-scan" || kind === "quantized") {
 		checks.push({
 			name: "vector extension",
 			ok: true,
 			detail: d.vectorExtensionVersion
-				? `${d.vectorExtensionVersion} (exact scan in use)`
-				: "none needed: exact scan",
+				? `${d.vectorExtensionVersion} (${kind} search in use)`
+				: `none needed: ${kind} search`,
 		});
 	} else {
 		checks.push(
@@ -156,11 +157,14 @@ function diagnosticChecks(kind: string, d: Diagnostics): Check[] {
 			? undefined
 			: "the schema is incomplete: restore from an export into a new database",
 	});
-	if (kind === "exact-scan") {
+	if (kind === "exact-scan" || kind === "quantized") {
 		checks.push({
 			name: "vector index",
 			ok: true,
-			detail: "none: exact scan compares every vector (exact, slower on large sets)",
+			detail:
+				kind === "quantized"
+					? "in memory: built from the table at the first search (binary codes, exact re-ranking)"
+					: "none: exact scan compares every vector (exact, slower on large sets)",
 		});
 	} else {
 		checks.push(
