@@ -40,6 +40,7 @@ interface Backend {
 const files = tempFiles("reembed");
 const pglite = sharedPGlite();
 const pg = await setupTestDatabase("reembed on postgres");
+let schemas = 0;
 
 const BACKENDS: Backend[] = [
 	{
@@ -66,16 +67,9 @@ const BACKENDS: Backend[] = [
 				{
 					name: "postgres",
 					async open() {
-						const adapter = await pg.adapter(settings());
-						const schema = (
-							await pg.sql<{ s: string }>(
-								"SELECT max(nspname) AS s FROM pg_namespace WHERE nspname LIKE 'agentmem_test%'",
-							)
-						)[0]?.s;
-						return {
-							adapter,
-							another: () => pg.adapter({ schema }),
-						};
+						const schema = `reembed_${++schemas}`;
+						const adapter = await init(await pg.adapter({ schema, ...settings() }));
+						return { adapter, another: async () => init(await pg.adapter({ schema })) };
 					},
 				},
 			]
