@@ -63,11 +63,12 @@ describe("agentmem service over SQLite", () => {
 		const { call, adapter } = await start();
 		const { user, room } = await world(call);
 		const before = await adapter.stats();
-		for (const headers of [
+		const refused: Record<string, string>[] = [
 			{ "x-no-auth": "1" },
 			{ authorization: "Bearer wrong-key-wrong-key" },
 			{ "x-no-auth": "1", apikey: "nope" },
-		]) {
+		];
+		for (const headers of refused) {
 			const res = await call("/v1/memories", {
 				method: "POST",
 				headers,
