@@ -29,13 +29,40 @@ async function setup() {
 describe("caching wrapper", () => {
 	it("serves repeated reads from the cache (a change behind its back is not seen)", async () => {
 		const { inner, cached } = await setup();
-		await cached.setCache({ agentId: id(1), key: "k", value: "v1" });
-		expect(await cached.getCache({ agentId: id(1), key: "k" })).toBe("v1");
+		await cached.createRoom(id(2));
+		await cached.addParticipant(id(1), id(2));
+		expect(await cached.getRoomsForParticipant(id(1))).toEqual([id(2)]);
 		expect(cached.cacheSize).toBe(1);
-		await inner.setCache({ agentId: id(1), key: "k", value: "v2" });
-		expect(await cached.getCache({ agentId: id(1), key: "k" })).toBe("v1");
+		await inner.removeParticipant(id(1), id(2));
+		expect(await cached.getRoomsForParticipant(id(1))).toEqual([id(2)]);
 		cached.clearCache();
-		expect(await cached.getCache({ agentId: id(1), key: "k" })).toBe("v2");
+		expect(await cached.getRoomsForParticipant(id(1))).toEqual([]);
+		await cached.close();
+	});
+
+	it("reads the key-value cache through, so an entry that expires is never served", async () => {
+		const { inner, cached } = await setup();
+		await cached.setCache({ agentId: id(1), key: "k", value: "v1", ttlMs: 60_000 });
+		expect(await cached.getCache({ agentId: id(1), key: "k" })).toBe("v1");
+		expect(cached.cacheSize).toBe(0);
+		// Expired behind the wrapper's back (as time passing would): absent at once.
+		await inner.setCache({ agentId: id(1), key: "k", value: "v1", expiresAt: Date.now() - 1 });
+		expect(await cached.getCache({ agentId: id(1), key: "k" })).toBeUndefined();
+		await cached.close();
+	});
+
+	it("clears the cache on deleteMemories and pruneMemories, and passes listRooms through", async () => {
+		const { cached } = await setup();
+		await cached.createRoom(id(2), "r");
+		expect(await cached.getRoom(id(2))).toBe(id(2));
+		expect(cached.cacheSize).toBe(1);
+		expect(await cached.deleteMemories({ roomId: id(2) })).toBe(0);
+		expect(cached.cacheSize).toBe(0);
+		expect(await cached.getRoom(id(2))).toBe(id(2));
+		expect(await cached.pruneMemories({ keepLast: 1 })).toBe(0);
+		expect(cached.cacheSize).toBe(0);
+		expect((await cached.listRooms()).map((r) => r.name)).toEqual(["r"]);
+		expect(cached.cacheSize).toBe(0);
 		await cached.close();
 	});
 

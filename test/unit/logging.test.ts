@@ -51,6 +51,16 @@ describe("createLoggingDatabaseAdapter", () => {
 		});
 		expect(found).toHaveLength(1);
 
+		// The lifecycle calls are logged like the rest (a count is a present value: size 1).
+		expect(await adapter.deleteMemories({ roomId: room, tableName: "facts" })).toBe(0);
+		expect(await adapter.pruneMemories({ keepLast: 5 })).toBe(0);
+		for (const method of ["deleteMemories", "pruneMemories"])
+			expect(log.entries.find((e) => e.fields.method === method)?.fields).toMatchObject({
+				outcome: "ok",
+				argSizes: [1],
+				resultSize: 1,
+			});
+
 		const search = log.entries.find((e) => e.fields.method === "searchMemoriesByEmbedding");
 		expect(search?.level).toBe("debug");
 		expect(search?.fields).toMatchObject({ outcome: "ok", resultSize: 1, argSizes: [3, 1] });
