@@ -6,7 +6,8 @@
 import { ValidationError } from "../errors.js";
 import type { DeleteMemoriesFilter, PruneMemoriesParams } from "../lifecycle-types.js";
 import * as v from "../validation.js";
-import type { SqlContext } from "./context.js";
+import { afterInsert, type SqlContext } from "./context.js";
+import type { SqlSession } from "./driver.js";
 import { op } from "./session.js";
 
 const DELETE_CRITERIA = [
@@ -37,6 +38,20 @@ function assertKnownKeys(value: object, known: readonly string[], field: string)
 
 const given = (value: unknown) => value !== undefined && value !== null;
 
+/**
+ * Runs a delete and tells the backend how many rows went: deletions move the planner's
+ * statistics as much as inserts do (the PostgreSQL family's keeper re-ANALYZEs after enough).
+ */
+async function counted(
+	ctx: SqlContext,
+	what: string,
+	run: (s: SqlSession) => Promise<number>,
+): Promise<number> {
+	const deleted = await op(ctx, what, run);
+	if (deleted > 0) afterInsert(ctx, "memories", deleted);
+	return deleted;
+}
+
 export async function deleteMemories(
 	ctx: SqlContext,
 	filter: DeleteMemoriesFilter,
@@ -57,7 +72,7 @@ export async function deleteMemories(
 	const ids = given(filter.ids) ? v.uuidArray(filter.ids, "filter.ids") : null;
 	if (ids !== null && ids.length === 0) return 0;
 	const l = ctx.family.lifecycle;
-	return op(ctx, "deleteMemories", (s) =>
+	return counted(ctx, "deleteMemories", (s) =>
 		s.run(ids ? l.memoriesDeleteByIds : l.memoriesDelete, [
 			filter.tableName ?? null,
 			roomId ?? null,
@@ -98,7 +113,7 @@ export async function pruneMemories(ctx: SqlContext, params: PruneMemoriesParams
 	const cutoff = limits.length > 0 ? Math.min(...limits) : null;
 	const l = ctx.family.lifecycle;
 	const filters = [params.tableName ?? null, roomId ?? null, agentId ?? null, cutoff];
-	return op(ctx, "pruneMemories", (s) =>
+	return counted(ctx, "pruneMemories", (s) =>
 		given(params.keepLast)
 			? s.run(l.memoriesPruneKeepLast, [...filters, params.keepLast])
 			: s.run(l.memoriesPruneOlder, filters),
