@@ -14,7 +14,9 @@ import { registerForgetPruneCommands } from "./commands/forget-prune.js";
 import { registerIngestCommands } from "./commands/ingest-demo.js";
 import { registerListShowCommands } from "./commands/list-show.js";
 import { registerRecallCommand } from "./commands/recall.js";
+import { registerReembedCommand } from "./commands/reembed.js";
 import { registerRoomsCommands } from "./commands/rooms.js";
+import { registerServeCommand } from "./commands/serve.js";
 import { registerTransferCommands } from "./commands/transfer.js";
 import { positiveInt, UsageError } from "./context.js";
 import { GLOBAL_HELP } from "./help.js";
@@ -55,7 +57,9 @@ export function buildProgram(json = false): Command {
 	registerRoomsCommands(program);
 	registerIngestCommands(program);
 	registerTransferCommands(program);
+	registerReembedCommand(program);
 	registerDoctorCommand(program);
+	registerServeCommand(program);
 	const inherit = (parent: Command): void => {
 		for (const cmd of parent.commands) {
 			cmd.exitOverride().showHelpAfterError(json ? false : "(add --help for usage)");

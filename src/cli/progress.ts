@@ -4,12 +4,9 @@ export interface Progress {
 	finish(): void;
 }
 
-export function progress(
-	label: string,
-	total: number,
-	enabled = process.stderr.isTTY === true,
-): Progress {
-	if (!enabled || total <= 0) return { update() {}, finish() {} };
+/** `wanted`: the command wants one (not with --json); it is drawn only if stderr is a terminal too. */
+export function progress(label: string, total: number, wanted = true): Progress {
+	if (!wanted || process.stderr.isTTY !== true || total <= 0) return { update() {}, finish() {} };
 	const width = 30;
 	let last = -1;
 	const draw = (done: number): void => {

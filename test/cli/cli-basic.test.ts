@@ -1,5 +1,5 @@
 /** The CLI's everyday commands, run as the built binary against real SQLite files. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, run, runJson, tempDir } from "./run.js";
@@ -17,6 +17,11 @@ const COMMANDS = [
 	"import",
 	"copy",
 	"doctor",
+	"list",
+	"show",
+	"forget",
+	"prune",
+	"rooms",
 ];
 
 describe("agentmem CLI: help and usage", () => {
@@ -57,7 +62,10 @@ describe("agentmem CLI: help and usage", () => {
 		expect(bad.stderr).toContain("Valid forms: sqlite:");
 		const missing = await run(["stats", "--url", "sqlite:./nope.db"], dir);
 		expect(missing.code).toBe(1);
-		expect(missing.stderr).toMatch(/No database at .*nope\.db.*agentmem init/);
+		expect(missing.stderr).toMatch(
+			/No agentmem database here \(sqlite:\.\/nope\.db\).*`agentmem init --url sqlite:\.\/nope\.db`/,
+		);
+		expect(existsSync(join(dir, "nope.db"))).toBe(false);
 	});
 });
 
@@ -91,7 +99,7 @@ describe("agentmem CLI: init, remember, recall, stats, doctor", () => {
 
 		const recalled = await runJson<{
 			results: { rank: number; similarity: number; text: string; id: string }[];
-		}>(["recall", "when does the staging password rotate", "-k", "3"], dir);
+		}>(["recall", "when does the staging password rotate", "-k", "3", "--all"], dir);
 		// The memory and its near-duplicate tie; the unrelated one comes last.
 		const texts = recalled.results.map((r) => r.text);
 		expect(texts).toEqual([
@@ -102,7 +110,7 @@ describe("agentmem CLI: init, remember, recall, stats, doctor", () => {
 		expect(recalled.results.map((r) => r.rank)).toEqual([1, 2, 3]);
 		expect(recalled.results[1]?.similarity).toBeGreaterThan(recalled.results[2]?.similarity ?? 1);
 		const inSocial = await runJson<{ results: { text: string }[] }>(
-			["recall", "password", "--room", "social"],
+			["recall", "password", "--room", "social", "--all"],
 			dir,
 		);
 		expect(inSocial.results.map((r) => r.text)).toEqual(["Lunch is at noon on Fridays"]);
@@ -114,9 +122,9 @@ describe("agentmem CLI: init, remember, recall, stats, doctor", () => {
 
 		const table = await run(["recall", "staging password"], dir);
 		expect(table.code).toBe(0);
-		expect(table.stdout).toMatch(/^#\s+sim\s+time \(UTC\)\s+text/);
+		expect(table.stdout).toMatch(/^#\s+sim\s+time \(UTC\)\s+room\s+source\s+text/);
 		expect(table.stdout).toMatch(
-			/\n1\s+0\.\d{3}\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+The staging database password/,
+			/\n1\s+0\.\d{3}\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+ops\s+alice: The staging database password/,
 		);
 
 		const stats = await runJson<Record<string, unknown>>(["stats"], dir);
@@ -234,11 +242,12 @@ describe("agentmem CLI: ingest and demo", () => {
 		expect(demo.stdout).toContain("Next, try:");
 		const json = await runJson<{
 			ingested: { memories: number };
-			queries: { results: unknown[] }[];
+			queries: { results: unknown[]; hidden: number }[];
 		}>(["demo"], dir);
 		expect(json.ingested.memories).toBe(214);
 		expect(json.queries).toHaveLength(5);
-		for (const q of json.queries) expect(q.results).toHaveLength(3);
+		// Each query asks for 3; hits below the floor are counted as hidden.
+		for (const q of json.queries) expect(q.results.length + q.hidden).toBe(3);
 		expect(await runJson(["stats"], dir)).toMatchObject({ memories: 214 });
 	});
 });

@@ -3,6 +3,7 @@
  * similarity floor are hidden by default (counted, and shown with `--all`): the offline hashing
  * embedder gives every pair of texts that share common words some similarity.
  */
+import { basename } from "node:path";
 import type { Command } from "commander";
 import type { DatabaseAdapter } from "../../core/adapter.js";
 import type { UUID } from "../../core/types.js";
@@ -124,13 +125,13 @@ export function recallTable(r: RecallResult): string {
 		x.similarity.toFixed(3),
 		shortTime(x.createdAt),
 		clip(x.room ?? x.roomId.slice(0, 8), 20),
-		clip(x.source ?? "", 24),
+		clip(x.source ? basename(x.source) : "", 20),
 	]);
 	const used = [0, 1, 2, 3, 4].reduce(
 		(sum, i) => sum + 2 + Math.max(...cells.map((c) => (c[i] ?? "").length), 6),
 		0,
 	);
-	const textWidth = Math.max(20, terminalWidth() - used - 2);
+	const textWidth = Math.max(60, terminalWidth() - used - 2);
 	const rows = r.results.map((x, i) => [
 		...(cells[i] as string[]),
 		clip(x.speaker ? `${x.speaker}: ${x.text}` : x.text, textWidth),
