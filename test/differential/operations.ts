@@ -125,6 +125,10 @@ function calls(o: GeneratorOptions): fc.WeightedArbitrary<CallOp>[] {
 		embedding: opt(q),
 		createdAt: d.timestamp,
 	});
+	const roomName = d.orBad(
+		fc.constantFrom("general", "launch 🚀"),
+		fc.constantFrom("", " ", "a\u0007"),
+	);
 	const stateArb = d.orBad(fc.constantFrom("FOLLOWED", "MUTED", null), fc.constant("LOUD"));
 	return [
 		call(
@@ -308,6 +312,47 @@ function calls(o: GeneratorOptions): fc.WeightedArbitrary<CallOp>[] {
 		call("clearKnowledge", agent, opt(fc.boolean())),
 		call("stats"),
 		call(REIMPORT),
+		// Lifecycle (issue 16): names, listing, forgetting, retention, expiring cache entries.
+		call("createRoom", room, opt(roomName)),
+		call("setRoomName", room, fc.option(roomName, { nil: null })),
+		call("getRoomName", room),
+		call(
+			"listRooms",
+			record({ agentId: opt(agent), limit: opt(d.smallCount), offset: opt(d.smallCount) }),
+		),
+		call(
+			"deleteMemories",
+			record({
+				tableName: opt(d.table),
+				roomId: opt(room),
+				agentId: opt(agent),
+				userId: opt(account),
+				before: d.bound,
+				after: d.bound,
+				ids: opt(fc.array(d.orBad(d.memoryId, d.badId), { maxLength: 3 })),
+			}),
+		),
+		call(
+			"pruneMemories",
+			record({
+				olderThan: opt(fc.constantFrom(0, 2000, 30_000)),
+				before: d.bound,
+				keepLast: opt(d.orBad(fc.integer({ min: 1, max: 3 }), fc.constant(0))),
+				tableName: opt(d.table),
+				roomId: opt(room),
+				agentId: opt(agent),
+			}),
+		),
+		call(
+			"setCache",
+			record({
+				agentId: agent,
+				key: fc.constantFrom("k", "K"),
+				value: fc.constantFrom("v", "w"),
+				ttlMs: opt(d.orBad(fc.constantFrom(1, 1500, 10_000), fc.constant(0))),
+				expiresAt: opt(fc.constantFrom(d.T0, d.T0 + 5000, d.T0 + 60_000)),
+			}),
+		),
 	];
 }
 
