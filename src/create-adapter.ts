@@ -16,6 +16,7 @@ export const URL_FORMS = [
 	"pglite:memory",
 	"pglite:./path/to/dir",
 	"postgres://user:password@host:5432/database (or postgresql://…)",
+	"http://host:7077 or https://… (an `agentmem serve` service; key from AGENTMEM_API_KEY)",
 ] as const;
 
 export interface CreateAdapterOptions extends SettingsOptions {
@@ -29,7 +30,8 @@ export type ParsedUrl =
 	| { backend: "sqlite"; path: string }
 	| { backend: "sqljs" }
 	| { backend: "pglite"; dataDir: string | undefined }
-	| { backend: "postgres"; connectionString: string };
+	| { backend: "postgres"; connectionString: string }
+	| { backend: "remote"; url: string };
 
 export function parseDatabaseUrl(url: string): ParsedUrl {
 	if (typeof url !== "string" || url.trim() === "") throw badUrl(url, "it is empty");
@@ -41,6 +43,14 @@ export function parseDatabaseUrl(url: string): ParsedUrl {
 			throw badUrl(u, "it is not a valid URL", err);
 		}
 		return { backend: "postgres", connectionString: u };
+	}
+	if (u.startsWith("http://") || u.startsWith("https://")) {
+		try {
+			new URL(u);
+		} catch (err) {
+			throw badUrl(u, "it is not a valid URL", err);
+		}
+		return { backend: "remote", url: u };
 	}
 	const colon = u.indexOf(":");
 	const scheme = colon > 0 ? u.slice(0, colon) : "";
@@ -71,9 +81,12 @@ function badUrl(url: unknown, why: string, cause?: unknown): ConfigurationError 
 
 /** The URL to use when none is given: `AGENTMEM_DATABASE_URL`, else `sqlite:./agentmem.db`. */
 export function defaultDatabaseUrl(): string {
-	const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-		?.env;
-	return env?.AGENTMEM_DATABASE_URL || DEFAULT_DATABASE_URL;
+	return processEnv()?.AGENTMEM_DATABASE_URL || DEFAULT_DATABASE_URL;
+}
+
+/** `process.env` where there is one (not in a browser). */
+function processEnv(): Record<string, string | undefined> | undefined {
+	return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 }
 
 /**
@@ -124,6 +137,16 @@ async function construct(
 				() => import("./backends/postgres/index.js"),
 			);
 			return new PostgresDatabaseAdapter({ ...options, connectionString: parsed.connectionString });
+		}
+		case "remote": {
+			const { RemoteDatabaseAdapter } = await import("./remote/remote-adapter.js");
+			const { timeoutMs, retries, fetch, headers } = options;
+			return new RemoteDatabaseAdapter({
+				url: parsed.url,
+				apiKey: options.apiKey ?? processEnv()?.AGENTMEM_API_KEY,
+				expectDimension: options.embeddingDimension,
+				...{ timeoutMs, retries, fetch, headers },
+			});
 		}
 	}
 }

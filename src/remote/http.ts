@@ -101,7 +101,9 @@ export class HttpClient {
 			const f = this.options.fetch;
 			return Promise.resolve({ fetch: f, close: async () => undefined });
 		}
-		this.transport ??= nodeTransport().then((t) => t ?? globalTransport());
+		// A browser bundle maps node-transport.js to an empty module (package.json `browser`).
+		const node = typeof nodeTransport === "function" ? nodeTransport() : Promise.resolve(undefined);
+		this.transport ??= node.then((t) => t ?? globalTransport());
 		return this.transport;
 	}
 

@@ -12,7 +12,7 @@
  * Errors are the typed errors the call throws in process (decode-error.ts).
  */
 import type { DatabaseAdapter } from "../core/adapter.js";
-import { ClosedError } from "../core/errors.js";
+import { ClosedError, ConfigurationError } from "../core/errors.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../core/portable-types.js";
 import type {
 	AdapterCapabilities,
@@ -31,12 +31,15 @@ import { subscribeOverSse } from "./remote-subscribe.js";
 export interface RemoteAdapterOptions extends Omit<HttpClientOptions, "baseUrl"> {
 	/** The service's URL, `http://host:port` or `https://…`. */
 	url: string;
+	/** `init()` refuses a service whose database stores another dimension (ConfigurationError). */
+	expectDimension?: number | undefined;
 }
 
 /** What a transaction's `tx` shares with the adapter that began it. */
 interface Shared {
 	http: HttpClient;
 	capabilities: AdapterCapabilities | undefined;
+	expectDimension: number | undefined;
 	streams: Set<{ close(): Promise<void> }>;
 }
 
@@ -58,10 +61,11 @@ export class RemoteDatabaseAdapter implements DatabaseAdapter {
 			this.shared = options;
 			this.txId = txId;
 		} else {
-			const { url, ...rest } = options;
+			const { url, expectDimension, ...rest } = options;
 			this.shared = {
 				http: new HttpClient({ ...rest, baseUrl: url }),
 				capabilities: undefined,
+				expectDimension,
 				streams: new Set(),
 			};
 		}
@@ -87,6 +91,11 @@ export class RemoteDatabaseAdapter implements DatabaseAdapter {
 			method: "GET",
 			path: DEDICATED_ROUTES.capabilities.path,
 		});
+		const expected = this.shared.expectDimension;
+		if (expected !== undefined && expected !== body.result.embeddingDimension)
+			throw new ConfigurationError(
+				`The service at ${this.url} stores ${body.result.embeddingDimension}-dimensional embeddings, not ${expected}: use its dimension, or a service over another database.`,
+			);
 		this.shared.capabilities = body.result;
 	}
 

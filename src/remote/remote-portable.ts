@@ -1,15 +1,17 @@
 /**
- * `exportRecords` / `importRecords` of the remote adapter, over the NDJSON endpoints
- * (src/service/portable-wire.ts). Export streams page by page as the service writes it, so memory
- * stays flat; a stream cut before its end line is a `ConnectionError`. Import sends one request
- * per batch of `batchSize` records (each committed on its own, as in process); with `atomic`, all
- * of them inside one remote transaction. Errors name the record's position in the whole import.
+ * `exportRecords` / `importRecords` of the remote adapter, over the service's portable endpoints
+ * (src/service/portable-routes.ts). Export reads the NDJSON stream line by line as the service
+ * writes it, so memory stays flat; an error the service hit mid-stream arrives as a last
+ * `{"error":…}` line and is thrown as its typed error. Import sends one request per batch of
+ * `batchSize` records (each committed on its own, as in process); with `atomic`, all of them
+ * inside one remote transaction. Errors name the record's position in the whole import.
  */
 import type { DatabaseAdapter } from "../core/adapter.js";
-import { ConnectionError, ValidationError } from "../core/errors.js";
+import { ValidationError } from "../core/errors.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../core/portable-types.js";
 import { DEDICATED_ROUTES } from "../service/api-table.js";
-import { NDJSON, parseLine, recordLine } from "../service/portable-wire.js";
+import { recordFromWire, recordToWire } from "../service/portable-routes.js";
+import { decodeError } from "./decode-error.js";
 import type { HttpClient } from "./http.js";
 import { assertJsonFaithful } from "./json-safe.js";
 
@@ -23,29 +25,23 @@ export async function* exportOverHttp(
 	const res = await http.send({
 		method: "GET",
 		path: DEDICATED_ROUTES.export.path,
-		headers: { ...headers, accept: NDJSON },
+		headers: { ...headers, accept: "application/x-ndjson" },
 		timeoutMs: 0,
 		signal: controller.signal,
 	});
-	let count = -1;
-	let lineNo = 0;
+	let index = 0;
 	try {
 		for await (const line of lines(res)) {
-			lineNo++;
-			const parsed = parseLine(line, `export line ${lineNo}`);
-			if ("end" in parsed) {
-				if (parsed.records !== Math.max(count, 0))
-					throw new ConnectionError(
-						`export from ${http.shownUrl}: the end line counts ${parsed.records} records, but ${count} arrived`,
-					);
-				return;
+			let value: unknown;
+			try {
+				value = JSON.parse(line);
+			} catch (err) {
+				throw new ValidationError(`export line ${index + 1}`, "not valid JSON", { cause: err });
 			}
-			count++;
-			yield parsed;
+			if (value !== null && typeof value === "object" && "error" in value)
+				throw decodeError(value, { status: 500, retryAfterMs: undefined });
+			yield recordFromWire(value, index++);
 		}
-		throw new ConnectionError(
-			`export from ${http.shownUrl} ended after ${lineNo} lines without its end line: the stream was cut off`,
-		);
 	} finally {
 		controller.abort(); // the caller stopped early, or it failed: release the connection
 	}
@@ -113,12 +109,12 @@ async function sendBatches(
 		knowledge: 0,
 		memory: 0,
 	};
-	let batch: string[] = [];
+	let batch: unknown[] = [];
 	let position = 0;
 	let written = 0;
 	const flush = async (): Promise<void> => {
 		const first = position - batch.length;
-		const text = `${batch.join("\n")}\n`;
+		const records = batch;
 		const size = batch.length;
 		batch = [];
 		let result: { result: ImportSummary };
@@ -126,8 +122,7 @@ async function sendBatches(
 			result = await http.json<{ result: ImportSummary }>({
 				method: "POST",
 				path: DEDICATED_ROUTES.import.path,
-				query: { batchSize: size },
-				raw: { contentType: NDJSON, text },
+				body: { records, batchSize: size },
 				headers,
 			});
 		} catch (err) {
@@ -146,15 +141,14 @@ async function sendBatches(
 	};
 	for await (const record of records) {
 		position++;
-		const line = lineOf(record, position);
-		batch.push(line);
+		batch.push(toWire(record, position));
 		if (batch.length >= batchSize) await flush();
 	}
 	if (batch.length > 0) await flush();
 	return summary;
 }
 
-function lineOf(record: PortableRecord, position: number): string {
+function toWire(record: PortableRecord, position: number): unknown {
 	const path = `record ${position}`;
 	if (record === null || typeof record !== "object")
 		throw new ValidationError(path, "expected a record object");
@@ -162,5 +156,5 @@ function lineOf(record: PortableRecord, position: number): string {
 	assertJsonFaithful(rest, path);
 	if (embedding !== undefined && !(embedding instanceof Float32Array) && embedding !== null)
 		assertJsonFaithful(embedding, `${path}.embedding`);
-	return recordLine(record);
+	return recordToWire(record);
 }

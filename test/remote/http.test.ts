@@ -116,7 +116,7 @@ describe("HttpClient", () => {
 			);
 		});
 		const err = await client(base, { apiKey: "sk-secret" })
-			.json({ method: "GET", path: "/" })
+			.json<never>({ method: "GET", path: "/" })
 			.catch((e: unknown) => e as Error);
 		expect(auth).toBe("Bearer sk-secret");
 		expect(err.message).toBe("failed at postgres://app:***@db/prod");
@@ -134,7 +134,7 @@ describe("HttpClient", () => {
 			apiKey: "sk-secret",
 			retries: 1,
 		})
-			.json({ method: "GET", path: "/v1/x" })
+			.json<never>({ method: "GET", path: "/v1/x" })
 			.catch((e: unknown) => e as Error);
 		expect(down).toBeInstanceOf(errors.ConnectionError);
 		expect(down.message).toContain("cannot reach the agentmem service (ECONNREFUSED)");
@@ -165,7 +165,7 @@ describe("HttpClient", () => {
 	it("gives up on a request the service does not answer within timeoutMs", async () => {
 		const base = await serve(() => undefined);
 		const err = await client(base, { timeoutMs: 100 })
-			.json({ method: "GET", path: "/slow" })
+			.json<never>({ method: "GET", path: "/slow" })
 			.catch((e: unknown) => e as Error);
 		expect(err).toBeInstanceOf(errors.ConnectionError);
 		expect(err.message).toContain("no answer within 100 ms");
