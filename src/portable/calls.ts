@@ -42,5 +42,7 @@ function portableContext(ctx: SqlContext): PortableContext {
 				op(tx, "importRecords", (s) => fn(s, (event) => publish(tx, event))),
 			),
 		isForeignKeyError: (err) => backend.driver.constraintOf(err) === "foreign_key",
+		// Not in an `asUser` view: its role may not own the tables or create the staging table.
+		...(backend.bulkMemories && !ctx.prelude ? { bulk: backend.bulkMemories } : {}),
 	};
 }

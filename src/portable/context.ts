@@ -1,5 +1,6 @@
 /** What the SQL adapter lends export and import: its family, settings and sessions. */
 import { UnsupportedFeatureError } from "../core/errors.js";
+import type { BulkMemories } from "../core/sql/bulk.js";
 import type { SqlSession } from "../core/sql/driver.js";
 import type { PortableStatements, SqlFamily } from "../core/sql/family.js";
 import type { DatabaseSettings } from "../core/sql/migrate.js";
@@ -13,6 +14,8 @@ export interface PortableContext {
 	/** Runs `fn` in a transaction; events passed to `publish` are dispatched after commit. */
 	write<T>(fn: (s: SqlSession, publish: (event: MemoryEvent) => void) => Promise<T>): Promise<T>;
 	isForeignKeyError(err: unknown): boolean;
+	/** The backend's bulk path for memories (PostgreSQL's COPY), when this context may use it. */
+	bulk?: BulkMemories;
 }
 
 export function statementsOf(family: SqlFamily): PortableStatements {

@@ -5,15 +5,19 @@
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../core/portable-types.js";
 import type { SqlSession } from "../core/sql/driver.js";
+import type { PreparedMemory } from "../core/sql/prepare.js";
 import { bindMemory } from "../core/sql/records.js";
-import type { MemoryEvent } from "../core/types.js";
+import type { Memory, MemoryEvent } from "../core/types.js";
 import * as v from "../core/validation.js";
 import { toNumberArray } from "../core/vector.js";
 import { type CheckedRecord, checkPortableRecord } from "./check.js";
 import type { PortableContext } from "./context.js";
 import { statementsOf } from "./context.js";
+import { BulkImport, MissingReferenceInBulk } from "./import-bulk.js";
 
 const DEFAULT_BATCH_SIZE = 500;
+
+type CheckedMemory = Extract<CheckedRecord, { kind: "memory" }>;
 
 export async function importRecords(
 	ctx: PortableContext,
@@ -38,15 +42,33 @@ export async function importRecords(
 	let batch: CheckedRecord[] = [];
 	let written = 0;
 	let position = 0;
+	const bulk = ctx.bulk ? new BulkImport(ctx.bulk, embeddingDimension) : null;
+	const writeBatch = (current: CheckedRecord[], first: number) =>
+		ctx.write(async (s, publish) => {
+			const memories = current.filter((c): c is CheckedMemory => c.kind === "memory");
+			const copy = bulk?.usable(s, memories) === true;
+			for (const [i, checked] of current.entries()) {
+				if (copy && checked.kind === "memory") continue;
+				await writeOne(ctx, s, checked, first + i, publish);
+			}
+			if (!copy || !bulk) return;
+			for (const m of await bulk.write(s, memories, ctx.isForeignKeyError)) {
+				publish({ tableName: m.item.tableName, memory: memoryOf(m.item, m.unique) });
+			}
+			bulk.committed(memories.length);
+		});
 	const flush = async (): Promise<void> => {
 		const current = batch;
 		batch = [];
 		const first = position - current.length;
-		await ctx.write(async (s, publish) => {
-			for (const [i, checked] of current.entries()) {
-				await writeOne(ctx, s, checked, first + i, publish);
-			}
-		});
+		try {
+			await writeBatch(current, first);
+		} catch (err) {
+			if (!MissingReferenceInBulk.is(err) || !bulk) throw err;
+			// Row by row, so the error names the record.
+			bulk.disabled = true;
+			await writeBatch(current, first);
+		}
 		for (const checked of current) {
 			if (checked.kind === "plain") summary[checked.record.kind as keyof ImportSummary]++;
 			else if (checked.kind !== "database") summary[checked.kind]++;
@@ -54,18 +76,36 @@ export async function importRecords(
 		written += current.length;
 		options.onProgress?.(written);
 	};
-	for await (const record of records) {
-		try {
-			batch.push(checkPortableRecord(record, embeddingDimension, embeddingModel));
-		} catch (err) {
-			if (err instanceof Error) err.message = `record ${position + 1}: ${err.message}`;
-			throw err;
+	try {
+		for await (const record of records) {
+			try {
+				batch.push(checkPortableRecord(record, embeddingDimension, embeddingModel));
+			} catch (err) {
+				if (err instanceof Error) err.message = `record ${position + 1}: ${err.message}`;
+				throw err;
+			}
+			position++;
+			if (batch.length >= batchSize) await flush();
 		}
-		position++;
-		if (batch.length >= batchSize) await flush();
+		if (batch.length > 0) await flush();
+	} finally {
+		// The vector index this import dropped is built again, also after a failure.
+		await bulk?.finish((fn) => ctx.write((s) => fn(s)));
 	}
-	if (batch.length > 0) await flush();
 	return summary;
+}
+
+function memoryOf(m: PreparedMemory, unique: boolean): Memory {
+	return {
+		id: m.id,
+		userId: m.userId,
+		agentId: m.agentId,
+		roomId: m.roomId,
+		createdAt: m.createdAt,
+		content: JSON.parse(m.contentJson),
+		unique,
+		...(m.vector ? { embedding: toNumberArray(m.vector) } : {}),
+	};
 }
 
 async function writeOne(
@@ -101,17 +141,7 @@ async function writeOne(
 					"memory.id",
 					`${m.id} already belongs to a memory of another type than "${m.tableName}"`,
 				);
-			const memory = {
-				id: m.id,
-				userId: m.userId,
-				agentId: m.agentId,
-				roomId: m.roomId,
-				createdAt: m.createdAt,
-				content: JSON.parse(m.contentJson),
-				unique: checked.unique,
-				...(m.vector ? { embedding: toNumberArray(m.vector) } : {}),
-			};
-			publish({ tableName: m.tableName, memory });
+			publish({ tableName: m.tableName, memory: memoryOf(m, checked.unique) });
 			return;
 		}
 		if (checked.kind === "knowledge") {

@@ -11,6 +11,7 @@ import {
 	NoSchemaError,
 	VectorExtensionUnavailableError,
 } from "../../core/errors.js";
+import { ready } from "../../core/sql/context.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { SerialDriver } from "../../core/sql/serial-driver.js";
 import {
@@ -22,10 +23,11 @@ import {
 } from "../../core/sql/sql-adapter.js";
 import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
 import { postgresBackend, readPgvectorVersion } from "../postgres/postgres-backend.js";
+import { postgresBulkMemories } from "../postgres/postgres-bulk.js";
 import { postgresConstraintOf, wrapPostgresError } from "../postgres/postgres-errors.js";
 import { postgresFamily } from "../postgres/postgres-family.js";
 import { MEMORY_CHANNEL } from "../postgres/postgres-notify.js";
-import { pgliteChannelListener, pgliteConnection } from "./pglite-connection.js";
+import { pgliteChannelListener, pgliteConnection, syncStorage } from "./pglite-connection.js";
 
 export interface PGliteAdapterOptions extends SettingsOptions {
 	/**
@@ -92,6 +94,17 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 
 	protected override view(ctx: SqlContext): PGliteDatabaseAdapter {
 		return new PGliteDatabaseAdapter(new SqlAdapterView(ctx, this.#options));
+	}
+
+	/**
+	 * Resolves when every write committed so far is in the browser's storage (IndexedDB, OPFS) or the
+	 * data directory. Without `pgliteOptions.relaxedDurability` each statement already waits for
+	 * that; with it, statements return before their storage write, and this is the checkpoint (e.g.
+	 * on `visibilitychange` to hidden, or after a batch the user must not lose). `close()` flushes too.
+	 */
+	async flush(): Promise<void> {
+		await this.init();
+		await ready(this.ctx).backend.flush?.();
 	}
 
 	/** True when the data outlives the process (a directory, IndexedDB or OPFS). */
@@ -162,6 +175,8 @@ async function connect(
 	return postgresBackend({
 		driver,
 		pgvectorVersion: version,
+		bulkMemories: postgresBulkMemories,
+		flush: () => driver.exclusive(() => syncStorage(pg)),
 		listener: pgliteChannelListener(pg, driver, MEMORY_CHANNEL),
 		capabilities: {
 			backend: "pglite",

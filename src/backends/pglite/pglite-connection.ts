@@ -61,3 +61,16 @@ export function pgliteChannelListener(
 		},
 	};
 }
+
+/** PGlite's file system layer (IndexedDB, OPFS, node): `syncToFs(false)` waits for the write. */
+type WithFs = PGliteInterface & { fs?: { syncToFs(relaxedDurability?: boolean): Promise<void> } };
+
+/**
+ * Writes what PGlite holds in memory to its storage and waits for it, also under
+ * `relaxedDurability` (where PGlite starts that write after a statement but does not wait).
+ * An in-memory instance has nothing to write.
+ */
+export async function syncStorage(pg: PGliteInterface): Promise<void> {
+	const fs = (pg as WithFs).fs;
+	if (fs && typeof fs.syncToFs === "function") await fs.syncToFs(false);
+}

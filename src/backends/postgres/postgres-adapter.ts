@@ -25,6 +25,7 @@ import { toPgVectorBinary } from "../../core/vector.js";
 import type { PgClientConfig, PgPool, PgPoolConfig } from "./pg-types.js";
 import type { PoolQueueOptions } from "./pool-queue.js";
 import { postgresBackend, readPgvectorVersion } from "./postgres-backend.js";
+import { postgresBulkMemories } from "./postgres-bulk.js";
 import { PostgresPoolDriver } from "./postgres-driver.js";
 import { postgresFailureClass } from "./postgres-errors.js";
 import { postgresFamily } from "./postgres-family.js";
@@ -223,6 +224,7 @@ async function open(state: PostgresState): Promise<SqlBackend> {
 		driver,
 		pgvectorVersion: state.server.pgvectorVersion,
 		encodeQuery: toPgVectorBinary,
+		bulkMemories: postgresBulkMemories,
 		listener: new PgChannelListener({
 			config: listenerConfig(o.listenConnection as string | ClientConfig | undefined, driver.pool),
 			channel: MEMORY_CHANNEL,

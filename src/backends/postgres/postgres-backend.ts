@@ -4,10 +4,12 @@
  * after migration), LISTEN/NOTIFY subscribe with the outbox, and planner statistics kept current
  * after bulk inserts.
  */
-import type { SqlDriver } from "../../core/sql/driver.js";
+import type { BulkMemories } from "../../core/sql/bulk.js";
+import type { SqlDriver, SqlSession } from "../../core/sql/driver.js";
 import type { Migration } from "../../core/sql/family.js";
 import type { SqlBackend } from "../../core/sql/sql-adapter.js";
 import type { AdapterCapabilities } from "../../core/types.js";
+import { vectorIndexSql } from "./postgres-bulk.js";
 import { type ChannelListener, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";
 import { StatisticsKeeper } from "./postgres-statistics.js";
 import {
@@ -30,6 +32,10 @@ export interface PostgresBackendParts {
 	capabilities: Omit<AdapterCapabilities, "embeddingDimension" | "vectorSearch" | "exactSearch">;
 	encodeQuery?: PostgresVectorOptions["encodeQuery"];
 	extraMigrations?: readonly Migration[];
+	/** Bulk loads of memories (postgres-bulk.ts). */
+	bulkMemories?: BulkMemories;
+	/** Waits for durable storage (PGlite with relaxed durability). */
+	flush?: () => Promise<void>;
 	release?: () => Promise<void>;
 }
 
@@ -60,8 +66,31 @@ export function postgresBackend(parts: PostgresBackendParts): SqlBackend {
 		extraMigrations: parts.extraMigrations,
 		vectorIndex: postgresVectorIndexSwitch,
 		memoryEvents: new NotifiedMemoryEvents(parts.listener, memoryLocator(driver.session)),
-		afterMigrate: () => statistics.start(),
+		afterMigrate: async (settings) => {
+			// A bulk import that crashed between dropping and building the index left it missing.
+			await ensureVectorIndexes(driver.session, settings.embeddingDimension);
+			statistics.start();
+		},
+		bulkMemories: parts.bulkMemories,
+		flush: parts.flush,
 		afterInsert: (table, rows) => statistics.inserted(table, rows),
 		release: parts.release,
 	};
+}
+
+/**
+ * Creates the migration's HNSW indexes when they are missing (a bulk load drops `memories`' and
+ * builds it afterwards; a crash in between leaves it missing). Only checks when both are there, so
+ * a role that does not own the tables opens as before.
+ */
+export async function ensureVectorIndexes(session: SqlSession, dimension: number): Promise<void> {
+	for (const table of ["memories", "knowledge"] as const) {
+		const create = vectorIndexSql(table, dimension);
+		if (!create) continue;
+		const [row] = await session.all<{ present: boolean }>(
+			"SELECT to_regclass($1::text) IS NOT NULL AS present",
+			[`${table}_embedding`],
+		);
+		if (!row?.present) await session.run(create);
+	}
 }

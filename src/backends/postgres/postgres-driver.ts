@@ -17,7 +17,10 @@
  * Callers wait for a connection in a PoolQueue (pool-queue.ts) before asking the pool for one:
  * a busy pool is back-pressure, never a failure of the database.
  */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Pool, PoolClient } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { AgentmemError, ConnectionError, DatabaseError } from "../../core/errors.js";
 import type { FailureClass, Resilience } from "../../core/resilience.js";
 import type { Row, SqlDriver, SqlSession } from "../../core/sql/driver.js";
@@ -200,6 +203,9 @@ function clientSession(client: PoolClient): SqlSession {
 		run: async (sql, params) => (await query(client, sql, params)).rowCount,
 		exec: async (script) => {
 			await client.query(script);
+		},
+		copyFrom: async (sql, chunks) => {
+			await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
 		},
 	};
 }

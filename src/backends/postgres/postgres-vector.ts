@@ -17,6 +17,7 @@ import type {
 	VectorSearch,
 } from "../../core/sql/family.js";
 import { postgresFamily } from "./postgres-family.js";
+import { insertUniqueMemory } from "./postgres-unique-insert.js";
 
 /** pgvector's HNSW limits: `vector` up to 2000 dimensions, `halfvec` up to 4000. */
 export const VECTOR_INDEX_MAX_DIMENSION = 2000;
@@ -105,6 +106,14 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 	};
 
 	return {
+		// The duplicate check's count (2) and candidates, as searchMemories would fetch them.
+		insertUniqueMemory: (session, query, memory, threshold) =>
+			insertUniqueMemory(session, memory, {
+				limit: 2 + OVERFETCH,
+				efSearch: efSearch(query, 2, 2 + OVERFETCH),
+				iterative: options.iterativeScan,
+				threshold,
+			}),
 		searchMemories: (session: SqlSession, query, q: MemoryVectorQuery) =>
 			nearest(query, q, (limit, ef) =>
 				session.all(SEARCH_MEMORIES, [

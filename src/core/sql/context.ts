@@ -34,6 +34,10 @@ export interface SqlBackend {
 	afterInsert?(table: IndexedTable, rows: number): void;
 	/** The vector index across a re-embed's switch (reembed.ts); absent: nothing to do. */
 	vectorIndex?: VectorIndexSwitch;
+	/** Bulk loads of memories (PostgreSQL: COPY; see bulk.ts). Without it, the family's statements. */
+	bulkMemories?: import("./bulk.js").BulkMemories;
+	/** Waits until committed writes are in durable storage (PGlite with relaxed durability). */
+	flush?(): Promise<void>;
 	/** Releases what `open()` acquired beyond the driver (lock files, …), after the driver closed. */
 	release?(): Promise<void>;
 }

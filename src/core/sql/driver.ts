@@ -14,6 +14,11 @@ export interface SqlSession {
 	run(sql: string, params?: readonly unknown[]): Promise<number>;
 	/** Runs a script of several statements without parameters (migrations). */
 	exec(script: string): Promise<void>;
+	/**
+	 * Optional (node-postgres, inside a transaction): `COPY … FROM STDIN` fed with `chunks` (COPY's
+	 * text format), one chunk at a time.
+	 */
+	copyFrom?(sql: string, chunks: Iterable<string>): Promise<void>;
 }
 
 export interface SqlDriver {

@@ -243,11 +243,28 @@ export interface KnowledgeVectorQuery {
 	threshold?: number;
 }
 
+/** What a one-statement unique insert did: rows changed (0: the id has another type), the decision. */
+export interface UniqueInsertResult {
+	changed: number;
+	unique: boolean;
+}
+
 /**
  * A backend's nearest-neighbour search. Returns memory (or knowledge) rows with a `similarity`
  * column (cosine), best first, filtered before top-k, thresholded.
  */
 export interface VectorSearch {
+	/**
+	 * Optional: the near-duplicate check (count 2, DUPLICATE_SIMILARITY, the memory's type, room and
+	 * agent) and the insert (`memory`: bindMemory's parameters) in one statement. Null when the
+	 * check was too close to call there: nothing was written, the caller checks and inserts itself.
+	 */
+	insertUniqueMemory?(
+		session: import("./driver.js").SqlSession,
+		query: Float32Array,
+		memory: readonly unknown[],
+		threshold: number,
+	): Promise<UniqueInsertResult | null>;
 	searchMemories(
 		session: import("./driver.js").SqlSession,
 		query: Float32Array,

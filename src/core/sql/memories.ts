@@ -3,7 +3,9 @@ import { ConflictError, ValidationError } from "../errors.js";
 import type { CreateMemoryItem, Memory } from "../types.js";
 import { toNumberArray } from "../vector.js";
 import { afterInsert, ready, type SqlContext } from "./context.js";
+import type { SqlSession } from "./driver.js";
 import { hasListeners, publish } from "./events.js";
+import { copyMemories } from "./memories-bulk.js";
 import { type PreparedMemory, prepareMemory } from "./prepare.js";
 import { bindMemory, memoryJsonRow } from "./records.js";
 import { op, type Ref, runTransaction, write } from "./session.js";
@@ -55,12 +57,14 @@ export async function createMemory(
 ): Promise<void> {
 	const { backend, settings } = ready(ctx);
 	const item = prepareMemory(memory, tableName, unique, settings.embeddingDimension);
+	// One statement checks and inserts where the backend can: atomic, one round trip.
+	if (await insertUniqueInOneStatement(ctx, item)) return;
 	if (item.checkUnique && !ctx.scope && !backend.driver.concurrentStatements) {
 		// On a single connection a transaction keeps the duplicate check and the insert together
 		// (no other call of this adapter runs between them); a pool gives no such guarantee.
-		await runTransaction(ctx, (tx) => insertMemory(tx, item));
+		await runTransaction(ctx, (tx) => insertMemory(tx, item, false));
 	} else {
-		await insertMemory(ctx, item);
+		await insertMemory(ctx, item, false);
 	}
 }
 
@@ -82,8 +86,11 @@ export async function createMemories(ctx: SqlContext, items: CreateMemoryItem[])
 	const bulk = ctx.family.statements.memoryUpsertMany;
 	// One statement per chunk, unless a row's duplicate check must see the rows before it, or an
 	// id repeats (then the later row replaces the earlier one, as one-by-one inserts do).
-	if (bulk && prepared.every((p) => !p.checkUnique) && !hasRepeatedId(prepared)) {
-		if (await insertMemoriesInBulk(ctx, prepared, bulk)) return;
+	if (prepared.every((p) => !p.checkUnique) && !hasRepeatedId(prepared)) {
+		const copied = await copyMemories(ctx, prepared, (item) => announce(ctx, item, true));
+		if (copied === "done") return;
+		if (copied === "unavailable" && bulk && (await insertMemoriesInBulk(ctx, prepared, bulk)))
+			return;
 		// A reference is missing. One by one, the batch fails with the error of its first failing
 		// item (a type clash before the missing reference is a ConflictError), as on SQLite.
 	}
@@ -92,31 +99,63 @@ export async function createMemories(ctx: SqlContext, items: CreateMemoryItem[])
 	});
 }
 
-async function insertMemory(ctx: SqlContext, item: PreparedMemory): Promise<void> {
+/** bindMemory's parameters for `item`; `isUnique` null leaves the decision to the statement. */
+function memoryParams(ctx: SqlContext, item: PreparedMemory, isUnique: boolean | null): unknown[] {
+	return bindMemory({
+		id: item.id,
+		type: item.tableName,
+		room_id: item.roomId,
+		agent_id: item.agentId,
+		user_id: item.userId,
+		content: item.contentJson,
+		embedding: item.vector ? ctx.family.encodeEmbedding(item.vector) : null,
+		is_unique: isUnique === null ? null : ctx.family.encodeBool(isUnique),
+		created_at: item.createdAt,
+	});
+}
+
+function conflict(item: PreparedMemory): ConflictError {
+	return new ConflictError(
+		`createMemory: id ${item.id} already belongs to a memory of another type than "${item.tableName}"`,
+	);
+}
+
+/**
+ * A unique memory through the backend's check-and-insert statement. False when there is none, or
+ * it wrote nothing (too close to call there): the caller checks and inserts.
+ */
+async function insertUniqueInOneStatement(ctx: SqlContext, item: PreparedMemory): Promise<boolean> {
+	const vector = item.vector;
+	if (!item.checkUnique || !vector || !ready(ctx).backend.vector.insertUniqueMemory) return false;
+	const done = await write(ctx, "createMemory", memoryRefs(item), (s) =>
+		insertUniqueWith(ctx, s, item, vector),
+	);
+	if (!done) return false;
+	if (done.changed === 0) throw conflict(item);
+	afterInsert(ctx, "memories", 1);
+	announce(ctx, item, done.unique);
+	return true;
+}
+
+function insertUniqueWith(ctx: SqlContext, s: SqlSession, item: PreparedMemory, v: Float32Array) {
+	const insert = ready(ctx).backend.vector.insertUniqueMemory;
+	if (!insert) return Promise.resolve(null);
+	return insert(s, v, memoryParams(ctx, item, null), DUPLICATE_SIMILARITY);
+}
+
+async function insertMemory(
+	ctx: SqlContext,
+	item: PreparedMemory,
+	oneStatement = true,
+): Promise<void> {
+	if (oneStatement && (await insertUniqueInOneStatement(ctx, item))) return;
 	const refs = memoryRefs(item);
 	const isUnique =
 		item.checkUnique && item.vector ? !(await hasNearDuplicate(ctx, item, item.vector)) : true;
 	const changed = await write(ctx, "createMemory", refs, (s) =>
-		s.run(
-			ctx.family.statements.memoryUpsert,
-			bindMemory({
-				id: item.id,
-				type: item.tableName,
-				room_id: item.roomId,
-				agent_id: item.agentId,
-				user_id: item.userId,
-				content: item.contentJson,
-				embedding: item.vector ? ctx.family.encodeEmbedding(item.vector) : null,
-				is_unique: ctx.family.encodeBool(isUnique),
-				created_at: item.createdAt,
-			}),
-		),
+		s.run(ctx.family.statements.memoryUpsert, memoryParams(ctx, item, isUnique)),
 	);
-	if (changed === 0) {
-		throw new ConflictError(
-			`createMemory: id ${item.id} already belongs to a memory of another type than "${item.tableName}"`,
-		);
-	}
+	if (changed === 0) throw conflict(item);
 	afterInsert(ctx, "memories", 1);
 	announce(ctx, item, isUnique);
 }
