@@ -255,3 +255,28 @@ describe("agentmem service over SQLite", () => {
 		expect(caps.result).toMatchObject({ embeddingDimension: DIM, rowLevelSecurity: false });
 	});
 });
+
+describe("request logs", () => {
+	it("hold method, path and status, never bodies, content, embeddings, query strings or keys", async () => {
+		const { Writable } = await import("node:stream");
+		let logged = "";
+		const stream = new Writable({
+			write(chunk, _enc, done) {
+				logged += chunk;
+				done();
+			},
+		});
+		const { call } = await start({ logger: { level: "info", stream } });
+		const { user, room } = await world(call);
+		const secretText = "my-private-diary-entry";
+		await call("/v1/memories", {
+			method: "POST",
+			json: memory(user, room, secretText, [0.123456, 0, 0, 0]),
+		});
+		await call(`/v1/cache?agentId=${user}&key=secret-cache-key`);
+		expect(logged).toContain('"path":"/v1/memories"');
+		expect(logged).toContain('"statusCode":204');
+		for (const hidden of [secretText, "0.123456", "secret-cache-key", KEY, "authorization"])
+			expect(logged).not.toContain(hidden);
+	});
+});
