@@ -149,7 +149,9 @@ describe("agentmem service over SQLite", () => {
 		const { user, room } = await world(call);
 		const expectError = async (res: Response, status: number, code: string) => {
 			expect(res.status).toBe(status);
-			return ((await res.json()) as { error: { code: string; message: string } }).error;
+			const { error } = (await res.json()) as { error: { code: string; message: string } };
+			expect(error.code).toBe(code);
+			return error;
 		};
 		// NOT_FOUND: a write naming a room that does not exist; the message is the adapter's own.
 		const missingRoom = uuid();
