@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SqliteDatabaseAdapter } from "../../src/backends/sqlite/index.js";
+import { migrations } from "../../src/backends/sqlite/migrations.generated.js";
 import type { DatabaseAdapter } from "../../src/core/adapter.js";
 import type { UUID } from "../../src/core/types.js";
 import { collectRecords, populateEveryKind, seededVector } from "../support/every-kind.js";
@@ -58,7 +59,7 @@ describe("agentmem export / import", () => {
 		expect(JSON.parse(lines[0] as string)).toMatchObject({
 			format: "agentmem",
 			version: 1,
-			schemaVersion: 2, // SQLite migration 002 (lower-case ids)
+			schemaVersion: Math.max(...migrations.map((m) => m.version)), // the SQLite family's latest
 			embeddingDimension: DIM,
 			embeddingModel: "fixture-model",
 		});

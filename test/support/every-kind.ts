@@ -40,7 +40,8 @@ export async function populateEveryKind(
 	await a.createAccount({ id: bob, name: "Bob", username: "bob" });
 	await a.createAccount({ id: agent, name: "Agent", username: "agent", details: {} });
 	const rooms = [fixedId(10), fixedId(11), fixedId(12)];
-	for (const r of rooms) await a.createRoom(r);
+	// One named room (the name travels with it), two without.
+	for (const [i, r] of rooms.entries()) await a.createRoom(r, i === 0 ? "launch ✨" : undefined);
 	for (const r of rooms) {
 		await a.addParticipant(alice, r);
 		await a.addParticipant(agent, r);
@@ -74,7 +75,8 @@ export async function populateEveryKind(
 	});
 	await a.setCache({ agentId: agent, key: "summary", value: "short summary" });
 	await a.setCache({ agentId: agent, key: "empty", value: "" });
-	await a.setCache({ agentId: alice, key: "k", value: "v" });
+	// An entry that expires (in 2100: never during a test), so its expiry travels too.
+	await a.setCache({ agentId: alice, key: "k", value: "v", expiresAt: 4_102_444_800_000 });
 	await a.createKnowledge({
 		id: fixedId(30),
 		agentId: agent,
