@@ -13,42 +13,52 @@ import { assertBuilt, tempDir } from "./run.js";
 beforeAll(assertBuilt);
 
 const N = 2000;
+/** Generous: the machine is shared; the run itself takes far less. */
+const TIMEOUT = 300_000;
 const BATCH = 10;
 const pg = await setupTestDatabase("agentmem reembed killed twice, on PostgreSQL");
 
 describe("agentmem reembed 384 → 128 of 2000 memories, SIGKILLed at 30% and 60%", () => {
-	it("on SQLite: completes, every memory searchable under the new model, search right throughout", async () => {
-		const dir = tempDir();
-		const path = join(dir, "agent.db");
-		const report = await reembedKilledTwice(
-			`sqlite:${path}`,
-			async (settings) => {
-				const a = new SqliteDatabaseAdapter({ path, ...settings });
-				await a.init();
-				return a;
-			},
-			N,
-			BATCH,
-			dir,
-		);
-		expect(report.kills).toHaveLength(2);
-		console.log("reembed killed twice on SQLite:", JSON.stringify(report));
-	});
+	it(
+		"on SQLite: completes, every memory searchable under the new model, search right throughout",
+		async () => {
+			const dir = tempDir();
+			const path = join(dir, "agent.db");
+			const report = await reembedKilledTwice(
+				`sqlite:${path}`,
+				async (settings) => {
+					const a = new SqliteDatabaseAdapter({ path, ...settings });
+					await a.init();
+					return a;
+				},
+				N,
+				BATCH,
+				dir,
+			);
+			expect(report.kills).toHaveLength(2);
+			console.log("reembed killed twice on SQLite:", JSON.stringify(report));
+		},
+		TIMEOUT,
+	);
 
-	it.runIf(pg !== null)("on PostgreSQL: the same", async () => {
-		const url = pg?.url as string;
-		const report = await reembedKilledTwice(
-			url,
-			async (settings) => {
-				const a = new PostgresDatabaseAdapter({ connectionString: url, ...settings });
-				await a.init();
-				return a;
-			},
-			N,
-			BATCH,
-			tempDir(),
-		);
-		expect(report.kills).toHaveLength(2);
-		console.log("reembed killed twice on PostgreSQL:", JSON.stringify(report));
-	});
+	it.runIf(pg !== null)(
+		"on PostgreSQL: the same",
+		async () => {
+			const url = pg?.url as string;
+			const report = await reembedKilledTwice(
+				url,
+				async (settings) => {
+					const a = new PostgresDatabaseAdapter({ connectionString: url, ...settings });
+					await a.init();
+					return a;
+				},
+				N,
+				BATCH,
+				tempDir(),
+			);
+			expect(report.kills).toHaveLength(2);
+			console.log("reembed killed twice on PostgreSQL:", JSON.stringify(report));
+		},
+		TIMEOUT,
+	);
 });

@@ -102,13 +102,16 @@ export async function reembedKilledTwice(
 	return report;
 }
 
+/** The built binary; AGENTMEM_TEST_CLI_BIN names another build (e.g. one no other build replaces). */
+const CLI = process.env.AGENTMEM_TEST_CLI_BIN || BIN;
+
 function start(url: string, batchSize: number, cwd: string): ChildProcess {
 	const env = { ...process.env };
 	for (const k of Object.keys(env)) if (k.startsWith("AGENTMEM_")) delete env[k];
 	return spawn(
 		process.execPath,
 		[
-			BIN,
+			CLI,
 			"--url",
 			url,
 			"reembed",

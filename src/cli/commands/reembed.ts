@@ -90,7 +90,7 @@ async function showStatus(db: DatabaseAdapter, g: GlobalOptions): Promise<void> 
 	output(g, s, () => {
 		const now = `Model: ${s.model ?? "not recorded"} (${s.dimension} dimensions).`;
 		if (!s.target) return `${now} No re-embed in progress.`;
-		return `${now} Re-embedding to ${s.target.model} (${s.target.dimension} dimensions): ${s.done} of ${s.total} rows done; run \`agentmem reembed\` to continue.`;
+		return `${now} Re-embedding to ${s.target.model} (${s.target.dimension} dimensions): ${s.done.toLocaleString("en-US")} of ${s.total.toLocaleString("en-US")} rows done; run \`agentmem reembed\` to continue.`;
 	});
 }
 
@@ -161,7 +161,9 @@ async function run(db: DatabaseAdapter, g: GlobalOptions, flags: ReembedFlags): 
 		});
 		output(g, { switched: true, ...result }, () => {
 			const rows = `${count(result.memories, "memory", "memories")} and ${count(result.knowledge, "knowledge item", "knowledge items")}`;
-			const resumed = result.resumed ? ` (${result.resumed} done by an earlier run)` : "";
+			const resumed = result.resumed
+				? ` (${result.resumed.toLocaleString("en-US")} done by an earlier run)`
+				: "";
 			const empty = result.withoutText
 				? `; ${count(result.withoutText, "row", "rows")} without text now without a vector`
 				: "";
@@ -169,7 +171,7 @@ async function run(db: DatabaseAdapter, g: GlobalOptions, flags: ReembedFlags): 
 		});
 	} catch (err) {
 		if (!stop.signal.aborted) throw err;
-		const message = `interrupted after ${last.done} of ${last.total} rows; run \`agentmem reembed\` again to continue (search still uses ${from})`;
+		const message = `interrupted after ${last.done.toLocaleString("en-US")} of ${last.total.toLocaleString("en-US")} rows; run \`agentmem reembed\` again to continue (search still uses ${from})`;
 		if (g.json)
 			process.stdout.write(`${JSON.stringify({ error: { code: "INTERRUPTED", message } })}\n`);
 		else process.stderr.write(`\n${message}\n`);

@@ -230,6 +230,9 @@ async function pass(
 			run.done += rows.length;
 			run.total = Math.max(run.total, run.done);
 			await report(run, "embedding");
+			// Embedded engines and the hashing embedder answer in microtasks only: let timers, I/O and
+			// signals (Ctrl-C) in between batches, so the process stays responsive and can stop.
+			await nextTurn();
 		}
 	}
 	return found;
@@ -294,6 +297,12 @@ async function count(run: Run, session: SqlSession): Promise<void> {
 	const c = await counts(run.st, session);
 	run.done = c.memories_done + c.knowledge_done;
 	run.total = c.memories + c.knowledge;
+}
+
+function nextTurn(): Promise<void> {
+	return new Promise((resolve) =>
+		typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0),
+	);
 }
 
 /** Errors of the caller's callbacks, passed on as they are (not as database errors). */
