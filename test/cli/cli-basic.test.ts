@@ -1,10 +1,12 @@
 /** The CLI's everyday commands, run as the built binary against real SQLite files. */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { assertBuilt, run, runJson, tempDir } from "./run.js";
 
 beforeAll(assertBuilt);
+// Each case runs the CLI many times as a process; a loaded machine takes seconds per run.
+vi.setConfig({ testTimeout: 300_000 });
 
 const COMMANDS = [
 	"init",
@@ -246,8 +248,11 @@ describe("agentmem CLI: ingest and demo", () => {
 		}>(["demo"], dir);
 		expect(json.ingested.memories).toBe(214);
 		expect(json.queries).toHaveLength(5);
-		// Each query asks for 3; hits below the floor are counted as hidden.
-		for (const q of json.queries) expect(q.results.length + q.hidden).toBe(3);
+		// Each query asks for 3; weak hits are hidden (and counted), weaker visible ones fill in.
+		for (const q of json.queries) {
+			expect(q.results.length).toBeGreaterThan(0);
+			expect(q.results.length).toBeLessThanOrEqual(3);
+		}
 		expect(await runJson(["stats"], dir)).toMatchObject({ memories: 214 });
 	});
 });

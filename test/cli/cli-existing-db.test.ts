@@ -121,7 +121,9 @@ describe("the database's recorded model and dimension", () => {
 			/^#\s+sim\s+time \(UTC\)\s+room\s+source\s+text\n1\s+0\.\d{3}\s+\S+ \S+\s+travel\s+Dan: my flight/,
 		);
 		expect(text.stdout).toContain("(1 result in ");
-		expect(text.stdout).toContain("1 weaker hit below similarity 0.1 hidden (--all shows it)");
+		expect(text.stdout).toContain(
+			"1 weaker hit hidden (similarity below 0.1 or no word in common; --all shows it)",
+		);
 	});
 });
 

@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-export const BIN = resolve(import.meta.dirname, "../../dist/cli/main.js");
+/** AGENTMEM_TEST_CLI_BIN runs another build of it (e.g. one compiled to another directory). */
+export const BIN =
+	process.env.AGENTMEM_TEST_CLI_BIN ?? resolve(import.meta.dirname, "../../dist/cli/main.js");
 
 export function assertBuilt(): void {
 	if (!existsSync(BIN))

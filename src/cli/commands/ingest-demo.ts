@@ -92,11 +92,12 @@ export function registerIngestCommands(program: Command): void {
 				);
 				const answers = [];
 				for (const query of DEMO_QUERIES) {
-					const floor = provider.model.startsWith("agentmem-hashing") ? HASHING_FLOOR : undefined;
+					const hashing = provider.model.startsWith("agentmem-hashing");
 					const r = await recall(db, await provider.embedOne(query), {
 						count: 3,
 						type: "messages",
-						floor,
+						floor: hashing ? HASHING_FLOOR : undefined,
+						sharedWordOf: hashing ? query : undefined,
 					});
 					answers.push({ query, ...r });
 					say(`recall "${query}"\n${recallTable(r)}\n`);

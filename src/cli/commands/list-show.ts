@@ -157,7 +157,7 @@ function roomsTable(rooms: RoomSummary[], offset: number): string {
 function memoriesTable(room: RoomSummary, page: Page): string {
 	if (page.memories.length === 0)
 		return `No memories in room ${roomLabel(room)}${page.offset ? ` past offset ${page.offset}` : ""}.`;
-	const textWidth = Math.max(20, terminalWidth() - 36 - 30);
+	const textWidth = Math.max(50, terminalWidth() - 66);
 	const rows = page.memories.map((m) => [
 		String(m.id),
 		shortTime(m.createdAt),

@@ -1,12 +1,14 @@
 /**
- * `recall`: the memories most similar to a query, with their room and source. Hits below a
- * similarity floor are hidden by default (counted, and shown with `--all`): the offline hashing
- * embedder gives every pair of texts that share common words some similarity.
+ * `recall`: the memories most similar to a query, with their room and source. Weak hits are
+ * hidden by default (counted, and shown with `--all`): below a similarity floor, and with the
+ * offline hashing embedder also hits that share no word with the query, whose similarity is
+ * only hash collisions (up to ~0.25 between two short texts at 384 dimensions).
  */
 import { basename } from "node:path";
 import type { Command } from "commander";
 import type { DatabaseAdapter } from "../../core/adapter.js";
-import type { UUID } from "../../core/types.js";
+import type { Memory, UUID } from "../../core/types.js";
+import { tokenize } from "../../embed/hashing.js";
 import {
 	databaseUrl,
 	optionsOf,
@@ -19,6 +21,7 @@ import {
 } from "../context.js";
 import { clip, plural, shortTime, table, terminalWidth } from "../format.js";
 import { embedderFor, openExisting } from "../open.js";
+import { spoken } from "./basic.js";
 
 /**
  * The default floor for the offline hashing embedder. On the sample corpus at 384 dimensions,
@@ -46,13 +49,13 @@ export function registerRecallCommand(program: Command): void {
 			if (query.trim() === "") throw new UsageError("recall: <query> must not be empty");
 			await using(openExisting(databaseUrl(g), g), async (db) => {
 				const provider = await embedderFor(db, g);
-				const floor =
-					(g.threshold as number | undefined) ??
-					(g.all || !provider.model.startsWith("agentmem-hashing") ? undefined : HASHING_FLOOR);
+				const hashing = provider.model.startsWith("agentmem-hashing") && !g.all;
+				const floor = (g.threshold as number | undefined) ?? (hashing ? HASHING_FLOOR : undefined);
 				const r = await recall(db, await provider.embedOne(query), {
 					room: g.room as string | undefined,
 					count: g.count as number,
 					floor,
+					sharedWordOf: hashing ? query : undefined,
 					type: g.type as string,
 				});
 				output(g, { query, ...r }, () => recallTable(r));
@@ -76,29 +79,48 @@ export interface RecallRow {
 export interface RecallResult {
 	latencyMs: number;
 	results: RecallRow[];
-	/** Hits among the best `count` that were below the floor, not shown. */
+	/** Hits among the best `count` that were hidden (below the floor, or sharing no word). */
 	hidden: number;
 	floor: number | null;
+	/** Hits sharing no word with the query were hidden too (the hashing embedder). */
+	sharedWordRequired: boolean;
 }
+
+const text = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 export async function recall(
 	db: DatabaseAdapter,
 	query: Float32Array,
-	o: { room?: string; count: number; floor?: number; type: string },
+	o: {
+		room?: string;
+		count: number;
+		floor?: number;
+		/** Hide hits that share no word with this query (hashing embedder: collisions only). */
+		sharedWordOf?: string;
+		type: string;
+	},
 ): Promise<RecallResult> {
 	const started = performance.now();
+	const filtering = o.floor !== undefined || o.sharedWordOf !== undefined;
+	// Hidden hits must not crowd out visible ones below them: with a filter, more are fetched.
 	const found = await db.searchMemoriesByEmbedding(query, {
 		tableName: o.type,
-		count: o.count,
+		count: filtering ? Math.max(o.count * 4, o.count + 20) : o.count,
 		roomId: o.room === undefined ? undefined : stableId("room", o.room),
 	});
 	const ms = Math.round((performance.now() - started) * 100) / 100;
 	const floor = o.floor ?? Number.NEGATIVE_INFINITY;
-	const shown = found.filter((m) => (m.similarity ?? 0) >= floor);
+	const words = o.sharedWordOf === undefined ? null : new Set(tokenize(o.sharedWordOf));
+	const visible = (m: Memory) =>
+		(m.similarity ?? 0) >= floor &&
+		(!words ||
+			tokenize(spoken(text(m.content.name), m.content.text ?? "")).some((w) => words.has(w)));
+	const shown = found.filter(visible).slice(0, o.count);
+	// Of the best `count` hits, those hidden: what `--all` would have shown instead.
+	const hidden = found.slice(0, o.count).filter((m) => !visible(m)).length;
 	const names = new Map<UUID, string | null>();
 	for (const m of shown)
 		if (!names.has(m.roomId)) names.set(m.roomId, await db.getRoomName(m.roomId));
-	const text = (v: unknown) => (typeof v === "string" ? v : undefined);
 	const results = shown.map((m, i) => ({
 		rank: i + 1,
 		similarity: m.similarity ?? 0,
@@ -111,12 +133,18 @@ export async function recall(
 		source: text(m.content.source),
 		text: m.content.text ?? "",
 	}));
-	return { latencyMs: ms, results, hidden: found.length - shown.length, floor: o.floor ?? null };
+	return {
+		latencyMs: ms,
+		results,
+		hidden,
+		floor: o.floor ?? null,
+		sharedWordRequired: words !== null,
+	};
 }
 
 export function recallTable(r: RecallResult): string {
 	const hidden = r.hidden
-		? `${plural(r.hidden, "weaker hit")} below similarity ${r.floor} hidden (--all shows ${r.hidden === 1 ? "it" : "them"})`
+		? `${plural(r.hidden, "weaker hit")} hidden (similarity below ${r.floor}${r.sharedWordRequired ? " or no word in common" : ""}; --all shows ${r.hidden === 1 ? "it" : "them"})`
 		: "";
 	if (r.results.length === 0)
 		return `No memories matched (${r.latencyMs} ms)${hidden ? `; ${hidden}` : ""}.`;
