@@ -15,6 +15,7 @@ function findRepoRoot(): string {
 }
 
 export const repoRoot = findRepoRoot();
-export const distDir = join(repoRoot, "dist");
-export const benchTmp = resolve(repoRoot, ".bench-tmp");
-export const resultsDir = join(repoRoot, "bench", "results");
+/** Overridable so two people can bench different builds at once (AGENTMEM_BENCH_DIST, _TMP). */
+export const distDir = resolve(repoRoot, process.env.AGENTMEM_BENCH_DIST ?? "dist");
+export const benchTmp = resolve(repoRoot, process.env.AGENTMEM_BENCH_TMP ?? ".bench-tmp");
+export const resultsDir = resolve(repoRoot, process.env.AGENTMEM_BENCH_RESULTS ?? "bench/results");

@@ -7,6 +7,7 @@ import { explanations, METHOD } from "./notes.js";
 import { repoRoot, resultsDir } from "./paths.js";
 import { type ContenderResult, formatGenerated, loadRuns, type RunResult } from "./results.js";
 import { ELIZA_PAIR, evaluateTargets, find, RAW_PAIR } from "./targets.js";
+import { bigRoomChart, embeddedTargets } from "./targets-embedded.js";
 
 const ms = (v: number | undefined) =>
 	v === undefined ? "—" : v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(1);
@@ -184,9 +185,9 @@ export function summary(runs: RunResult[]): string[] {
 	return lines.length ? lines : ["No agentmem backend has been measured yet (only baselines)."];
 }
 
-/** bench/analysis.md: the hand-written reading of the latest numbers, included as it is. */
-function analysis(): string[] {
-	const file = join(repoRoot, "bench", "analysis.md");
+/** bench/analysis*.md: the hand-written reading of the latest numbers, included as they are. */
+function analysis(name = "analysis.md"): string[] {
+	const file = join(repoRoot, "bench", name);
 	return existsSync(file) ? [readFileSync(file, "utf8").trim(), ""] : [];
 }
 
@@ -206,6 +207,14 @@ export function writeReport(): string {
 			`![recall vs latency, ${dim} dims](bench/results/recall-vs-latency-d${dim}.svg)`,
 			"",
 		);
+		const bigRoom = bigRoomChart(runs, dim);
+		if (bigRoom) {
+			writeFileSync(join(resultsDir, `big-room-latency-vs-n-d${dim}.svg`), bigRoom);
+			chartLinks.push(
+				`![one big room: search latency vs N, ${dim} dims](bench/results/big-room-latency-vs-n-d${dim}.svg)`,
+				"",
+			);
+		}
 	}
 	const machine = runs.at(-1)?.machine;
 	const targets = dims.flatMap((d) => evaluateTargets(runs, d));
@@ -229,6 +238,13 @@ export function writeReport(): string {
 		...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.verdict} |`),
 		"",
 		...analysis(),
+		"## Targets (issue 17: the embedded backends)",
+		"",
+		"| target | measured | verdict |",
+		"| --- | --- | --- |",
+		...embeddedTargets(runs).map((t) => `| ${t.target} | ${t.measured} | ${t.verdict} |`),
+		"",
+		...analysis("analysis-embedded.md"),
 		"## Charts",
 		"",
 		...chartLinks,

@@ -22,18 +22,33 @@ const positiveInt = (value: string) => {
 	return n;
 };
 const intList = (value: string) => value.split(",").map(positiveInt);
+const backendList = (value: string) => {
+	for (const b of value.split(",")) {
+		if (!(BACKEND_CHOICES as readonly string[]).includes(b))
+			throw new InvalidArgumentError(`expected ${BACKEND_CHOICES.join(", ")}`);
+	}
+	return value;
+};
 
 const program = new Command("bench")
 	.description("agentmem benchmarks: speed, recall and memory per backend, next to baselines")
 	.addOption(
-		new Option("--backend <name>", "backend to measure").choices(BACKEND_CHOICES).default("all"),
+		new Option(
+			"--backend <names>",
+			`backends to measure, comma-separated: ${BACKEND_CHOICES.join(", ")}`,
+		)
+			.argParser(backendList)
+			.default("all"),
 	)
 	.option("--n <rows>", "memories stored (comma-separated for several sizes)", intList, [10_000])
 	.option("--dim <d>", "embedding dimension", positiveInt, 384)
 	.option("--queries <q>", "search queries per run", positiveInt, 200)
 	.addOption(
-		new Option("--rooms <r>", "rooms (100: a room filter selects ~1%)")
-			.choices(["1", "100"])
+		new Option(
+			"--rooms <r>",
+			"rooms (100: a room filter selects ~1%; 4: ~25%, medium selectivity; 1: one big room)",
+		)
+			.choices(["1", "4", "100"])
 			.default("100"),
 	)
 	.option("--k <k>", "results per search (recall@k)", positiveInt, 10)
@@ -48,6 +63,7 @@ const program = new Command("bench")
 		20_000,
 	)
 	.option("--no-eliza", "skip the ElizaOS adapters")
+	.option("--only <names>", "measure only these contenders (comma-separated names)")
 	.option("--no-report", "save results without rewriting BENCHMARKS.md")
 	.option("--report-only", "rewrite BENCHMARKS.md from the saved results, measuring nothing");
 
@@ -66,6 +82,7 @@ interface Opts {
 	eliza: boolean;
 	report: boolean;
 	reportOnly?: boolean;
+	only?: string;
 }
 
 function runWorker(job: Job): ContenderResult {
@@ -117,7 +134,8 @@ function runSize(
 		efSearch: [10, 20, 40, 80, 160, 400],
 	};
 	const contenders: ContenderResult[] = [];
-	for (const name of contendersFor(opts.backend)) {
+	const only = opts.only?.split(",");
+	for (const name of contendersFor(opts.backend).filter((c) => !only || only.includes(c))) {
 		const eliza = name.startsWith("eliza-");
 		const skip = !eliza
 			? null

@@ -95,13 +95,16 @@ export async function agentmemContender(
 	backend: AgentmemBackend,
 	w: Workload,
 	scratchDir: string,
+	/** Backend options beyond the dimension (e.g. SQLite's `vectorSearch`), and a name suffix. */
+	extra: object = {},
+	variant?: string,
 ): Promise<Contender> {
 	const index = await importDist("index.js");
 	const createAdapter = index.createAdapter as CreateAdapter | undefined;
 	if (typeof createAdapter !== "function") {
 		throw new Unavailable("dist/index.js does not export createAdapter yet");
 	}
-	const options = { embeddingDimension: w.spec.dim };
+	const options = { embeddingDimension: w.spec.dim, ...extra };
 	let adapter: DatabaseAdapter | undefined;
 	let where: Place | undefined;
 	let exact = false;
@@ -119,7 +122,7 @@ export async function agentmemContender(
 		adapter = undefined;
 	};
 	const contender: Contender = {
-		name: `agentmem-${backend}`,
+		name: variant ? `agentmem-${backend}-${variant}` : `agentmem-${backend}`,
 		kind: "agentmem",
 		engine: backend,
 		get exact() {
@@ -149,7 +152,10 @@ export async function agentmemContender(
 			const found = await adapter?.searchMemoriesByEmbedding(query, {
 				tableName: TABLE,
 				count: k,
-				...(room === undefined ? {} : { roomId: w.roomIds[room] as UUID }),
+				// As ElizaOS calls it: a room-scoped search names the agent too.
+				...(room === undefined
+					? {}
+					: { roomId: w.roomIds[room] as UUID, agentId: w.agentId as UUID }),
 			});
 			return (found ?? []).map((m) => m.id as string);
 		},

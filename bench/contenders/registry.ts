@@ -13,6 +13,11 @@ type Build = (w: Workload, scratchDir: string) => Promise<Contender>;
 
 const builders: Record<string, Build> = {
 	"agentmem-sqlite": (w, d) => agentmemContender("sqlite", w, d),
+	// The SQLite search modes other than the default (quantized), same backend.
+	"agentmem-sqlite-exact": (w, d) =>
+		agentmemContender("sqlite", w, d, { vectorSearch: "exact-scan" }, "exact"),
+	"agentmem-sqlite-vec0": (w, d) =>
+		agentmemContender("sqlite", w, d, { vectorSearch: "vec0" }, "vec0"),
 	"agentmem-sqljs": (w, d) => agentmemContender("sqljs", w, d),
 	"agentmem-pglite": (w, d) => agentmemContender("pglite", w, d),
 	"agentmem-postgres": (w, d) => agentmemContender("postgres", w, d),
@@ -27,7 +32,14 @@ const builders: Record<string, Build> = {
 
 /** Baselines measured next to each agentmem backend. */
 const baselines: Record<AgentmemBackend, string[]> = {
-	sqlite: ["raw-sqlite-vec", "raw-sqlite-vec-flat", "float32-scan", "eliza-sqlite"],
+	sqlite: [
+		"agentmem-sqlite-exact",
+		"agentmem-sqlite-vec0",
+		"raw-sqlite-vec",
+		"raw-sqlite-vec-flat",
+		"float32-scan",
+		"eliza-sqlite",
+	],
 	sqljs: ["float32-scan"],
 	pglite: ["raw-pglite"],
 	postgres: ["raw-pgvector", "eliza-postgres"],
@@ -41,7 +53,7 @@ export function isBackend(value: string): value is AgentmemBackend {
 
 /** Contender names for a `--backend` value, agentmem first, each once. */
 export function contendersFor(backend: string): string[] {
-	const chosen = backend === "all" ? [...AGENTMEM_BACKENDS] : [backend].filter(isBackend);
+	const chosen = backend === "all" ? [...AGENTMEM_BACKENDS] : backend.split(",").filter(isBackend);
 	const names = new Set<string>();
 	for (const b of chosen) names.add(`agentmem-${b}`);
 	for (const b of chosen) for (const n of baselines[b]) names.add(n);
