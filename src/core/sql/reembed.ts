@@ -97,6 +97,10 @@ export async function reembed(ctx: SqlContext, options: ReembedOptions): Promise
 	const { backend, settings } = ready(ctx);
 	if (ctx.scope) throw new ValidationError("reembed", OUTSIDE_TRANSACTION);
 	if (backend.readOnly) throw new ReadOnlyDatabaseError("reembed: this adapter is read-only");
+	// A provider that learns its dimension from its first answer (createOpenAIEmbedder) asks now.
+	const detect = (options?.embedder as { detectDimension?: () => Promise<number> } | undefined)
+		?.detectDimension;
+	if (typeof detect === "function") await detect.call(options.embedder);
 	const o = checkOptions(options);
 	const st = reembedStatements(ctx.family);
 	const target = { dimension: o.embedder.dimension, model: o.embedder.model };
