@@ -135,12 +135,8 @@ export async function createServer(options: ServiceOptions): Promise<FastifyInst
 			: reply.elapsedTime / 1000;
 		metrics.observe(req.method, route, reply.statusCode, seconds);
 		if (state?.txId !== undefined) transactions.release(state.txId);
-		else if (
-			state &&
-			!state.kept &&
-			state.target !== adapter &&
-			route !== DEDICATED_ROUTES.events.path
-		)
+		// A user's view ends with its request, unless a transaction or an event stream keeps it.
+		else if (state && !state.kept && state.target !== adapter)
 			await state.target.close().catch(() => {});
 	});
 
@@ -209,6 +205,16 @@ export async function createServer(options: ServiceOptions): Promise<FastifyInst
 			}
 			const roomId = v.optionalUuid(q.roomId, "roomId");
 			if (roomId) filter.roomId = roomId;
+			if (state.txId !== undefined)
+				throw new ValidationError(
+					TRANSACTION_HEADER,
+					"an event stream is not part of a transaction",
+				);
+			// From here the stream owns a user's view: it closes it when it ends.
+			state.kept = true;
+			const closeView = () => {
+				if (state.target !== adapter) void state.target.close().catch(() => {});
+			};
 			reply.hijack();
 			const lastEventId = req.headers["last-event-id"];
 			try {
@@ -222,12 +228,13 @@ export async function createServer(options: ServiceOptions): Promise<FastifyInst
 					onEnd: () => {
 						streams.delete(stream);
 						metrics.sseStreams.dec();
-						if (state.target !== adapter) void state.target.close().catch(() => {});
+						closeView();
 					},
 				});
 				streams.add(stream);
 				metrics.sseStreams.inc();
 			} catch (err) {
+				closeView();
 				const { status, body } = describeError(err);
 				if (!reply.raw.headersSent)
 					reply.raw.writeHead(status, { "content-type": "application/json" });
