@@ -8,6 +8,7 @@ import { repoRoot, resultsDir } from "./paths.js";
 import { type ContenderResult, formatGenerated, loadRuns, type RunResult } from "./results.js";
 import { ELIZA_PAIR, evaluateTargets, find, RAW_PAIR } from "./targets.js";
 import { bigRoomChart, embeddedTargets } from "./targets-embedded.js";
+import { postgresFamilyTables, postgresFamilyTargets } from "./targets-pg.js";
 
 const ms = (v: number | undefined) =>
 	v === undefined ? "—" : v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(1);
@@ -245,6 +246,14 @@ export function writeReport(): string {
 		...embeddedTargets(runs).map((t) => `| ${t.target} | ${t.measured} | ${t.verdict} |`),
 		"",
 		...analysis("analysis-embedded.md"),
+		"## Targets (issue 17: bulk loads, PGlite, PostgreSQL single writes)",
+		"",
+		"| target | measured | verdict |",
+		"| --- | --- | --- |",
+		...postgresFamilyTargets(runs).map((t) => `| ${t.target} | ${t.measured} | ${t.verdict} |`),
+		"",
+		...postgresFamilyTables(),
+		...analysis("analysis-pg.md"),
 		"## Charts",
 		"",
 		...chartLinks,

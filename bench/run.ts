@@ -15,6 +15,7 @@ import { writeReport } from "./report.js";
 import { type ContenderResult, type RunResult, saveRun } from "./results.js";
 import type { Job } from "./worker.js";
 import { generateWorkload, groundTruth, type WorkloadSpec } from "./workload.js";
+import { BULK_PHASES, bulkPhaseMain, runBulk } from "./workload-bulk.js";
 
 const positiveInt = (value: string) => {
 	const n = Number(value);
@@ -65,7 +66,9 @@ const program = new Command("bench")
 	.option("--no-eliza", "skip the ElizaOS adapters")
 	.option("--only <names>", "measure only these contenders (comma-separated names)")
 	.option("--no-report", "save results without rewriting BENCHMARKS.md")
-	.option("--report-only", "rewrite BENCHMARKS.md from the saved results, measuring nothing");
+	.option("--report-only", "rewrite BENCHMARKS.md from the saved results, measuring nothing")
+	.option("--bulk", "bulk loads instead (workload-bulk.ts): COPY, createMemories, import")
+	.option("--bulk-phase <job>", "(internal) one bulk phase, in this process");
 
 interface Opts {
 	backend: string;
@@ -83,6 +86,8 @@ interface Opts {
 	report: boolean;
 	reportOnly?: boolean;
 	only?: string;
+	bulk?: boolean;
+	bulkPhase?: string;
 }
 
 function runWorker(job: Job): ContenderResult {
@@ -181,11 +186,30 @@ function runSize(
 }
 
 const opts = program.parse().opts<Opts>();
+if (opts.bulkPhase) {
+	await bulkPhaseMain(opts.bulkPhase);
+	process.exit(0);
+}
 if (opts.reportOnly) {
 	process.stderr.write(`wrote ${writeReport()}\n`);
 	process.exit(0);
 }
 const machine = await machineInfo();
+if (opts.bulk) {
+	for (const n of opts.n) {
+		const spec = {
+			n,
+			dim: opts.dim,
+			queries: 1,
+			rooms: Number(opts.rooms),
+			k: opts.k,
+			seed: opts.seed,
+		};
+		process.stderr.write(`saved ${runBulk(spec, machine, BULK_PHASES)}\n`);
+	}
+	if (opts.report) process.stderr.write(`wrote ${writeReport()}\n`);
+	process.exit(0);
+}
 const needsEliza = opts.eliza && contendersFor(opts.backend).some((c) => c.startsWith("eliza-"));
 const elizaInstall = needsEliza ? ensureEliza() : "not requested";
 for (const n of opts.n) {
