@@ -149,14 +149,13 @@ export class RemoteDatabaseAdapter implements DatabaseAdapter {
 		return result;
 	}
 
-	subscribe(filter: SubscribeFilter, listener: (event: MemoryEvent) => void): Promise<Unsubscribe> {
-		return subscribeOverSse(
-			this.shared.http,
-			this.shared.streams,
-			filter,
-			listener,
-			this.headers(),
-		);
+	async subscribe(
+		filter: SubscribeFilter,
+		listener: (event: MemoryEvent) => void,
+	): Promise<Unsubscribe> {
+		this.headers(); // a tx whose transaction ended is refused, like its other calls
+		// Events are not transactional (they arrive after commit): a tx's stream is the adapter's.
+		return subscribeOverSse(this.shared.http, this.shared.streams, filter, listener, {});
 	}
 
 	exportRecords(): AsyncIterable<PortableRecord> {

@@ -10,7 +10,7 @@ import type { DatabaseAdapter } from "../core/adapter.js";
 import { ValidationError } from "../core/errors.js";
 import type { ImportOptions, ImportSummary, PortableRecord } from "../core/portable-types.js";
 import { DEDICATED_ROUTES } from "../service/api-table.js";
-import { recordFromWire, recordToWire } from "../service/portable-routes.js";
+import { recordFromWire, recordToWire } from "../service/portable-wire.js";
 import { decodeError } from "./decode-error.js";
 import type { HttpClient } from "./http.js";
 import { assertJsonFaithful } from "./json-safe.js";

@@ -10,27 +10,10 @@
 import { once } from "node:events";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { DatabaseAdapter } from "../core/adapter.js";
-import type { PortableRecord } from "../core/portable-types.js";
 import { DEDICATED_ROUTES } from "./api-table.js";
 import { describeError } from "./errors.js";
+import { recordFromWire, recordToWire } from "./portable-wire.js";
 import { BOOLEAN, ERROR_OUT, MAX_ITEMS, NUMBER, object } from "./schemas.js";
-import { decodeVector, encodeVector } from "./wire.js";
-
-/** A record as it travels: its embedding (memory, knowledge) as base64 text. */
-export function recordToWire(record: PortableRecord): unknown {
-	const e = (record as { embedding?: Float32Array | null }).embedding;
-	return e instanceof Float32Array ? { ...record, embedding: encodeVector(e) } : record;
-}
-
-export function recordFromWire(value: unknown, index: number): PortableRecord {
-	const r = value as { kind?: unknown; embedding?: unknown };
-	if ((r?.kind === "memory" || r?.kind === "knowledge") && typeof r.embedding === "string")
-		return {
-			...r,
-			embedding: decodeVector(r.embedding, `records[${index}].embedding`),
-		} as PortableRecord;
-	return value as PortableRecord;
-}
 
 export function registerPortableRoutes(
 	app: FastifyInstance,

@@ -15,7 +15,6 @@
  * `closeAll()` (shutdown). A transaction belongs to the principal that began it; another gets
  * NOT_FOUND, as for an id that never existed.
  */
-import { randomUUID } from "node:crypto";
 import type { DatabaseAdapter } from "../core/adapter.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
 
@@ -71,7 +70,7 @@ export class TransactionRegistry {
 				"transaction",
 				`${this.open.size} transactions are open, the most this service holds; commit or roll back one first`,
 			);
-		const id = randomUUID();
+		const id = globalThis.crypto.randomUUID();
 		let started!: (tx: DatabaseAdapter) => void;
 		const ready = new Promise<DatabaseAdapter>((resolve) => {
 			started = resolve;

@@ -42,14 +42,34 @@ export const VECTOR_OUT_F32: Schema = { ...base64String, description: OUT_DOC };
 /** Base64 of the vector as little-endian Float32 (every platform Node runs on is little-endian). */
 export function encodeVector(vector: ArrayLike<number>): string {
 	const f32 = vector instanceof Float32Array ? vector : Float32Array.from(vector);
-	return Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString("base64");
+	return toBase64(new Uint8Array(f32.buffer, f32.byteOffset, f32.byteLength));
+}
+
+/** Node's Buffer when there is one (fast); else the browser's btoa/atob (the remote adapter in a page). */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+function toBase64(bytes: Uint8Array): string {
+	if (NodeBuffer)
+		return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+	let binary = "";
+	for (let i = 0; i < bytes.length; i += 0x8000)
+		binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+	if (NodeBuffer) return NodeBuffer.from(text, "base64");
+	const binary = atob(text);
+	const bytes = new Uint8Array(binary.length);
+	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+	return bytes;
 }
 
 /** Decodes base64 Float32 text; a malformed string is a `ValidationError` naming `field`. */
 export function decodeVector(text: string, field: string): Float32Array {
 	if (!BASE64.test(text) || text.length % 4 !== 0)
 		throw new ValidationError(field, "expected a number array or base64 of Float32 values");
-	const bytes = Buffer.from(text, "base64");
+	const bytes = fromBase64(text);
 	if (bytes.byteLength % 4 !== 0)
 		throw new ValidationError(
 			field,
