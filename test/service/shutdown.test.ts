@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteDatabaseAdapter } from "../../src/backends/sqlite/index.js";
-import { assertBuilt, BIN, tempDir } from "../cli/run.js";
+import { assertBuilt, BIN, run, tempDir } from "../cli/run.js";
 
 const KEY = "shutdown-test-key-0123456789";
 const exec = promisify(execFile);
@@ -18,6 +18,20 @@ describe("agentmem serve: graceful shutdown", () => {
 	afterAll(async () => {
 		const { rmSync } = await import("node:fs");
 		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it("refuses to listen beyond loopback without AGENTMEM_API_KEY, and creates nothing", async () => {
+		assertBuilt();
+		const r = await run(
+			["serve", "--url", `sqlite:${join(dir, "refused.db")}`, "--host", "0.0.0.0", "--port", "0"],
+			dir,
+		);
+		expect(r.code).toBe(1);
+		expect(r.stderr).toMatch(
+			/CONFIGURATION.*refusing to listen on 0\.0\.0\.0 without a service key/,
+		);
+		const { existsSync } = await import("node:fs");
+		expect(existsSync(join(dir, "refused.db"))).toBe(false);
 	});
 
 	it("SIGTERM under concurrent writes: every write that got a 2xx is in the database", async () => {
