@@ -80,6 +80,7 @@ export const api = {
 	createMemory: (memory: Memory, tableName: string) =>
 		result<void>("POST", "/v1/memories", { memory, tableName }),
 	stats: () => result<AdapterStats>("GET", "/v1/stats"),
+	capabilities: () => result<{ backend: string; vectorSearch: string }>("GET", "/v1/capabilities"),
 
 	/** The query text embedded with the database's recorded embedder (explorer-routes.ts). */
 	embed: (text: string) =>

@@ -2,7 +2,7 @@
  * Principal component analysis to 2-D by power iteration, without forming the covariance matrix:
  * fitted on at most `sample` rows (evenly spaced), then every row projected. O(n·d) per iteration.
  */
-export function pca2(vectors: Float32Array, n: number, d: number, sample = 20_000): Float32Array {
+export function pca2(vectors: Float32Array, n: number, d: number, sample = 5_000): Float32Array {
 	const step = Math.max(1, Math.floor(n / sample));
 	const rows: number[] = [];
 	for (let i = 0; i < n; i += step) rows.push(i);
@@ -17,7 +17,7 @@ export function pca2(vectors: Float32Array, n: number, d: number, sample = 20_00
 		// A fixed start (not random) so the same data always gives the same picture.
 		for (let j = 0; j < d; j++) v[j] = Math.sin(j * 12.9898 + c * 78.233) + 0.01;
 		normalise(v);
-		for (let it = 0; it < 40; it++) {
+		for (let it = 0; it < 30; it++) {
 			const next = new Float64Array(d);
 			for (const i of rows) {
 				let dot = 0;
@@ -37,7 +37,7 @@ export function pca2(vectors: Float32Array, n: number, d: number, sample = 20_00
 			let change = 0;
 			for (let j = 0; j < d; j++) change += Math.abs((next[j] as number) - (v[j] as number));
 			v = next;
-			if (change < 1e-6) break;
+			if (change < 1e-4) break;
 		}
 		components.push(v);
 	}

@@ -22,6 +22,7 @@ interface Point {
 
 export function Health() {
 	const [health, setHealth] = useState<Record<string, unknown> | null>(null);
+	const [backend, setBackend] = useState<string | null>(null);
 	const [ready, setReady] = useState<Record<string, unknown> | string | null>(null);
 	const [stats, setStats] = useState<AdapterStats | null>(null);
 	const [samples, setSamples] = useState<Sample[]>([]);
@@ -49,6 +50,10 @@ export function Health() {
 				setHistory((old) => [...old, { t: Date.now() / 1000, ...c }].slice(-KEEP));
 			}
 		};
+		api.capabilities().then(
+			(c) => setBackend(`${c.backend} (${c.vectorSearch} search)`),
+			() => undefined,
+		);
 		void poll();
 		const timer = setInterval(poll, EVERY_MS);
 		return () => {
@@ -82,9 +87,13 @@ export function Health() {
 		return undefined;
 	};
 	const size = pick("databaseSizeBytes", "database.sizeBytes", "sizeBytes", "dbSizeBytes");
-	const breaker = pick("circuitState", "breaker", "database.circuitState", "circuit");
-	const pool = pick("pool", "database.pool");
 	const metric = (re: RegExp) => samples.filter((s) => re.test(s.name));
+	const circuit = metric(/^agentmem_circuit_open$/)[0];
+	const breaker = circuit ? (circuit.value ? "open" : "closed") : pick("circuitState");
+	const poolSamples = metric(/^agentmem_pool_connections$/);
+	const pool = poolSamples.length
+		? Object.fromEntries(poolSamples.map((s) => [s.labels.state ?? "", s.value]))
+		: undefined;
 
 	return (
 		<section aria-labelledby="health-h">
@@ -109,7 +118,7 @@ export function Health() {
 						/>
 					}
 				/>
-				<Stat label="backend" value={String(pick("backend", "database.backend") ?? "—")} />
+				<Stat label="backend" value={backend ?? String(pick("backend") ?? "—")} />
 				<Stat
 					label="dimension"
 					value={stats ? String(stats.embeddingDimension || "not set") : "…"}

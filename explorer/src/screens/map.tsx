@@ -61,8 +61,10 @@ export function MapScreen({ roomId }: { roomId?: string }) {
 		setError(null);
 		setHovered(-1);
 		drawnOnce.current = false;
+		window.__explorerMap = undefined;
 		const worker = new Worker(new URL("./map-worker.js", location.href), { type: "module" });
 		let job = 0;
+		let cancelled = false;
 		worker.onmessage = (e: MessageEvent<ProjectReply>) => {
 			const r = e.data;
 			if (r.kind === "error") return setError(new Error(`Projection failed: ${r.message}`));
@@ -81,6 +83,7 @@ export function MapScreen({ roomId }: { roomId?: string }) {
 		api
 			.mapData({ limit, ...(roomId ? { roomId } : {}) })
 			.then((d) => {
+				if (cancelled) return;
 				arrived.current = performance.now();
 				setData(d);
 				const request: ProjectRequest = {
@@ -92,8 +95,11 @@ export function MapScreen({ roomId }: { roomId?: string }) {
 				};
 				worker.postMessage(request);
 			})
-			.catch(setError);
-		return () => worker.terminate();
+			.catch((e) => !cancelled && setError(e));
+		return () => {
+			cancelled = true;
+			worker.terminate();
+		};
 	}, [roomId, limit]);
 
 	const categories = useMemo(() => {
