@@ -56,8 +56,8 @@ export class EmbeddingDimensionError extends AgentmemError {
 		super(
 			"EMBEDDING_DIMENSION",
 			`${context}: embedding has ${actual} dimensions, but this database stores ${expected}. ` +
-				"Use an embedding model of the database's dimension, or copy the data into a new database " +
-				"created with the new dimension and re-embed.",
+				"Use an embedding model of the database's dimension, or re-embed the database with the new " +
+				"model (reembed(), `agentmem reembed`; see docs/lifecycle.md).",
 		);
 		this.expected = expected;
 		this.actual = actual;

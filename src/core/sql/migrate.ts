@@ -155,8 +155,8 @@ function reconcile(
 	) {
 		throw new ConfigurationError(
 			`This database stores ${recordedDim}-dimensional embeddings, but the adapter was configured ` +
-				`for ${options.embeddingDimension}. Open it with embeddingDimension: ${recordedDim}, or copy ` +
-				"its records into a new database (agentmem copy) and re-embed them with the new model.",
+				`for ${options.embeddingDimension}. Open it with embeddingDimension: ${recordedDim}, or re-embed ` +
+				"it with the new model in place (reembed(), `agentmem reembed`; see docs/lifecycle.md).",
 		);
 	}
 	if (
@@ -167,7 +167,7 @@ function reconcile(
 		throw new ConfigurationError(
 			`This database's embeddings were made by "${recordedModel}", but the adapter was configured ` +
 				`with "${options.embeddingModel}". Vectors of two models cannot be compared: use "${recordedModel}", ` +
-				"or copy the records into a new database and re-embed them with the new model.",
+				"or re-embed the database with the new model (reembed(), `agentmem reembed`; see docs/lifecycle.md).",
 		);
 	}
 	return {
