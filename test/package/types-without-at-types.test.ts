@@ -1,6 +1,6 @@
 /**
- * The public types of agentmem, agentmem/sqlite, agentmem/sqljs and agentmem/postgres compile for
- * a TypeScript user who has no @types packages (no @types/pg, no @types/node; only agentmem and
+ * The public types of agentmem, agentmem/sqlite, agentmem/sqljs, agentmem/postgres and
+ * agentmem/remote compile for a TypeScript user who has no @types packages (no @types/pg, no @types/node; only agentmem and
  * its dependency jose installed): the caller's Database, Pool and settings are typed structurally
  * (e.g. src/backends/postgres/pg-types.ts). A consumer of the built dist/*.d.ts is compiled with
  * skipLibCheck off, in a folder with no node_modules above it. Needs dist/ (`npm run build`;
@@ -27,10 +27,12 @@ import {
 import type { DatabaseAdapter } from "agentmem";
 import { SqliteDatabaseAdapter } from "agentmem/sqlite";
 import { SqlJsDatabaseAdapter } from "agentmem/sqljs";
+import { RemoteDatabaseAdapter } from "agentmem/remote";
 
 export const others: DatabaseAdapter[] = [
 	new SqliteDatabaseAdapter({ path: ":memory:", embeddingDimension: 3 }),
 	new SqlJsDatabaseAdapter({ embeddingDimension: 3 }),
+	new RemoteDatabaseAdapter({ url: "http://127.0.0.1:7077", apiKey: "k", timeoutMs: 5000 }),
 ];
 
 const options: PostgresAdapterOptions = {
