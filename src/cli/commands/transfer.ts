@@ -11,6 +11,7 @@ import type { AdapterStats } from "../../core/types.js";
 import { createAdapter } from "../../create-adapter.js";
 import { checkJsonl, readJsonl, writeJsonl } from "../../portable/jsonl.js";
 import { databaseUrl, optionsOf, output, UsageError, using } from "../context.js";
+import { plural } from "../format.js";
 import { openExisting } from "../open.js";
 import { progress } from "../progress.js";
 import { type CopyCheck, verifyCopy } from "./verify.js";
@@ -53,7 +54,7 @@ export function registerTransferCommands(program: Command): void {
 					await finished(out);
 					await rename(partial, file);
 					bar.finish();
-					output(g, { file, records }, () => `Exported ${records} records to ${file}.`);
+					output(g, { file, records }, () => `Exported ${plural(records, "record")} to ${file}.`);
 				} catch (err) {
 					out.destroy();
 					await rm(partial, { force: true });
@@ -155,8 +156,14 @@ async function* tap<T>(records: AsyncIterable<T>, fn: (r: T) => void): AsyncGene
 function describeSummary(s: ImportSummary): string {
 	const parts = Object.entries(s)
 		.filter(([, n]) => n > 0)
-		.map(
-			([k, n]) => `${n} ${k === "memory" ? "memories" : k === "cache" ? "cache entries" : `${k}s`}`,
+		.map(([k, n]) =>
+			k === "memory"
+				? plural(n, "memory", "memories")
+				: k === "cache"
+					? plural(n, "cache entry", "cache entries")
+					: k === "knowledge"
+						? plural(n, "knowledge item")
+						: plural(n, k),
 		);
 	return parts.length ? parts.join(", ") : "nothing";
 }
