@@ -15,26 +15,28 @@ const DELETE = `DELETE FROM memories WHERE ${FILTERS} AND ($4::uuid IS NULL OR u
 	AND ($7::text IS NULL OR id IN ${ids(7)})`;
 
 export const postgresLifecycleStatements: LifecycleStatements = {
+	// One pass over the memories grouped by room and type; the rest works on those groups.
 	roomsList: `WITH picked AS (
 		SELECT r.id, r.name, r.created_at FROM rooms r
 		WHERE $1::uuid IS NULL
 			OR EXISTS (SELECT 1 FROM participants p WHERE p.room_id = r.id AND p.user_id = $1::uuid)
 			OR EXISTS (SELECT 1 FROM memories m WHERE m.room_id = r.id AND m.agent_id = $1::uuid)
-	), activity AS (
-		SELECT room_id, min(created_at) AS first_activity, max(created_at) AS last_activity
+	), counts AS (
+		SELECT room_id, type, count(*) AS n, min(created_at) AS first_at, max(created_at) AS last_at
 		FROM memories WHERE room_id IN (SELECT id FROM picked) AND ($1::uuid IS NULL OR agent_id = $1::uuid)
-		GROUP BY room_id
+		GROUP BY room_id, type
+	), activity AS (
+		SELECT room_id, min(first_at) AS first_activity, max(last_at) AS last_activity,
+			jsonb_object_agg(type, n) AS memories
+		FROM counts GROUP BY room_id
 	), page AS (
-		SELECT p.id, p.name, p.created_at, a.first_activity, a.last_activity
+		SELECT p.id, p.name, p.created_at, a.first_activity, a.last_activity, a.memories
 		FROM picked p LEFT JOIN activity a ON a.room_id = p.id
 		ORDER BY a.last_activity DESC NULLS LAST, p.id
 		LIMIT $2::integer OFFSET coalesce($3::integer, 0)
 	)
-	SELECT page.id, page.name, page.created_at, page.first_activity, page.last_activity,
-		(SELECT count(*) FROM participants pp WHERE pp.room_id = page.id) AS participants,
-		(SELECT coalesce(jsonb_object_agg(t.type, t.n), '{}'::jsonb) FROM (
-			SELECT type, count(*) AS n FROM memories m
-			WHERE m.room_id = page.id AND ($1::uuid IS NULL OR m.agent_id = $1::uuid) GROUP BY type) t) AS memories
+	SELECT page.id, page.name, page.created_at, page.first_activity, page.last_activity, page.memories,
+		(SELECT count(*) FROM participants pp WHERE pp.room_id = page.id) AS participants
 	FROM page ORDER BY page.last_activity DESC NULLS LAST, page.id`,
 	roomNameGet: "SELECT name FROM rooms WHERE id = $1::uuid",
 	roomNameSet: "UPDATE rooms SET name = $2::text WHERE id = $1::uuid",

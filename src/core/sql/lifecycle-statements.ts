@@ -6,8 +6,9 @@
 export interface LifecycleStatements {
 	/**
 	 * (agentId?, limit?, offset?) → id, name, created_at, participants, memories (a JSON object of
-	 * type → count), first_activity, last_activity; by last activity (nulls last), then id. One
-	 * statement for the whole page, whatever its size.
+	 * type → count; NULL for a room without memories), first_activity, last_activity; by last
+	 * activity (nulls last), then id. One statement for the whole page, whatever its size, reading
+	 * the memories once (grouped by room and type), not once per room.
 	 */
 	roomsList: string;
 	/** (id) → name */
