@@ -10,8 +10,13 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { DEDICATED_ROUTES } from "./api-table.js";
 
+/** The package's version; a bundle that left package.json behind still serves the document. */
 function version(): string {
-	return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+	try {
+		return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+	} catch {
+		return "unknown";
+	}
 }
 
 export async function registerDocs(app: FastifyInstance): Promise<void> {
