@@ -134,7 +134,7 @@ export class Scatter {
 		ctx.fillStyle = background;
 		ctx.fillRect(0, 0, width, height);
 		const { scale, tx, ty } = this.view;
-		const size = this.n > 20_000 ? 2 : this.n > 2_000 ? 3 : 5;
+		const size = this.n > 20_000 ? 2 : this.n > 2_000 ? 3 : this.n > 500 ? 5 : 7;
 		const half = size / 2;
 		const dim = highlight !== null;
 		ctx.globalAlpha = dim ? 0.18 : 0.85;

@@ -39,7 +39,37 @@ self.onmessage = (e: MessageEvent<ProjectRequest>) => {
 	);
 };
 
+/**
+ * Centres the layout and scales it into [-1, 1]: PCA and UMAP (and UMAP's successive epochs) then
+ * share one frame, so the view set on the first drawing stays right.
+ */
+function normalise(p: Float32Array): Float32Array {
+	const n = p.length / 2;
+	let [cx, cy] = [0, 0];
+	for (let i = 0; i < n; i++) {
+		cx += p[i * 2] as number;
+		cy += p[i * 2 + 1] as number;
+	}
+	cx /= n || 1;
+	cy /= n || 1;
+	let max = 0;
+	for (let i = 0; i < n; i++) {
+		max = Math.max(
+			max,
+			Math.abs((p[i * 2] as number) - cx),
+			Math.abs((p[i * 2 + 1] as number) - cy),
+		);
+	}
+	const k = max > 0 ? 1 / max : 1;
+	for (let i = 0; i < n; i++) {
+		p[i * 2] = ((p[i * 2] as number) - cx) * k;
+		p[i * 2 + 1] = ((p[i * 2 + 1] as number) - cy) * k;
+	}
+	return p;
+}
+
 function post(reply: ProjectReply) {
+	if (reply.kind === "positions") normalise(reply.positions);
 	const transfer = reply.kind === "positions" ? [reply.positions.buffer] : [];
 	(self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
 }

@@ -10,6 +10,7 @@ import type { JwtKey } from "../../backends/postgres/rls/verify-jwt.js";
 import type { DatabaseAdapter } from "../../core/adapter.js";
 import { redactUrl } from "../../core/redact.js";
 import { createAdapter, parseDatabaseUrl } from "../../create-adapter.js";
+import type { EmbeddingProvider } from "../../embed/provider.js";
 import { assertSafeBinding, isLoopback } from "../../service/auth.js";
 import { createServer, DEFAULT_BODY_LIMIT, DEFAULT_MAX_RESULTS } from "../../service/server.js";
 import { databaseUrl, optionsOf, positiveInt } from "../context.js";
@@ -54,7 +55,7 @@ export function registerServeCommand(program: Command): void {
 					? { jwksUrl: env.AGENTMEM_JWKS_URL }
 					: undefined;
 			const url = databaseUrl(g);
-			const adapter = await open(url, g, jwt !== undefined);
+			const { adapter, provider } = await open(url, g, jwt !== undefined);
 			const app = await createServer({
 				adapter,
 				apiKey,
@@ -68,6 +69,8 @@ export function registerServeCommand(program: Command): void {
 				maxResults: g.maxResults as number,
 				closeAdapter: true,
 				logger: { level: env.AGENTMEM_LOG_LEVEL || "info" },
+				// The explorer's search box embeds query texts with the database's own model.
+				explorer: { embedder: provider },
 			});
 			const address = await app.listen({ host, port: g.port as number });
 			app.log.info(
@@ -111,9 +114,9 @@ async function open(
 	url: string,
 	g: ReturnType<typeof optionsOf>,
 	userTokens: boolean,
-): Promise<DatabaseAdapter> {
-	const { db } = await openWritable(g);
-	if (!userTokens || parseDatabaseUrl(url).backend !== "postgres") return db;
+): Promise<{ adapter: DatabaseAdapter; provider: EmbeddingProvider }> {
+	const { db, provider } = await openWritable(g);
+	if (!userTokens || parseDatabaseUrl(url).backend !== "postgres") return { adapter: db, provider };
 	await db.close();
-	return createAdapter(url, { rowLevelSecurity: true });
+	return { adapter: await createAdapter(url, { rowLevelSecurity: true }), provider };
 }
