@@ -32,12 +32,15 @@ describe("agentmem CLI: help and usage", () => {
 		const top = await run(["--help"], dir);
 		expect(top.code).toBe(0);
 		for (const c of COMMANDS) expect(top.stdout).toContain(c);
+		expect(top.stdout).toContain("Global options");
+		expect(top.stdout).toContain("agentmem.config.json");
+		expect(top.stdout).toMatch(/Examples:\n {2}agentmem init/);
 		for (const c of COMMANDS) {
 			const r = await run([c, "--help"], dir);
 			expect(r.code, c).toBe(0);
 			expect(r.stdout, c).toContain(`Usage: agentmem ${c}`);
 		}
-	});
+	}, 900_000);
 
 	it("exits 2 on usage errors", async () => {
 		const dir = tempDir();

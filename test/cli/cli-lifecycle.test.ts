@@ -139,7 +139,7 @@ describe.each(backends)("agentmem CLI lifecycle on %s", (_name, urlOf) => {
 			expect(old.deleted).toBe(0);
 			expect(((await cli(["list", "--room", "social"])) as unknown as Listed).total).toBe(1);
 		},
-		600_000,
+		1_200_000,
 	);
 
 	it.runIf(enabled)(

@@ -15,13 +15,13 @@ import {
 	output,
 	positiveInt,
 	similarity,
-	stableId,
 	UsageError,
 	using,
 } from "../context.js";
 import { clip, plural, shortTime, table, terminalWidth } from "../format.js";
 import { embedderFor, openExisting } from "../open.js";
 import { spoken } from "./basic.js";
+import { resolveRoom } from "./rooms.js";
 
 /**
  * The default floor for the offline hashing embedder. On the sample corpus at 384 dimensions,
@@ -52,7 +52,7 @@ export function registerRecallCommand(program: Command): void {
 				const hashing = provider.model.startsWith("agentmem-hashing") && !g.all;
 				const floor = (g.threshold as number | undefined) ?? (hashing ? HASHING_FLOOR : undefined);
 				const r = await recall(db, await provider.embedOne(query), {
-					room: g.room as string | undefined,
+					roomId: g.room === undefined ? undefined : (await resolveRoom(db, g.room as string)).id,
 					count: g.count as number,
 					floor,
 					sharedWordOf: hashing ? query : undefined,
@@ -92,7 +92,7 @@ export async function recall(
 	db: DatabaseAdapter,
 	query: Float32Array,
 	o: {
-		room?: string;
+		roomId?: UUID;
 		count: number;
 		floor?: number;
 		/** Hide hits that share no word with this query (hashing embedder: collisions only). */
@@ -106,7 +106,7 @@ export async function recall(
 	const found = await db.searchMemoriesByEmbedding(query, {
 		tableName: o.type,
 		count: filtering ? Math.max(o.count * 4, o.count + 20) : o.count,
-		roomId: o.room === undefined ? undefined : stableId("room", o.room),
+		roomId: o.roomId,
 	});
 	const ms = Math.round((performance.now() - started) * 100) / 100;
 	const floor = o.floor ?? Number.NEGATIVE_INFINITY;
