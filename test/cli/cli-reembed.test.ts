@@ -3,6 +3,7 @@
  * SQLite (a file, vec0) and PostgreSQL (a database of this file's own).
  */
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
 import { SqliteDatabaseAdapter } from "../../src/backends/sqlite/index.js";
@@ -15,7 +16,9 @@ beforeAll(assertBuilt);
 const N = 2000;
 /** Generous: the machine is shared; the run itself takes far less. */
 const TIMEOUT = 300_000;
-const BATCH = 10;
+/** Rows per batch: small on SQLite (fast), so the child is still running when it is to be killed. */
+const SQLITE_BATCH = 2;
+const POSTGRES_BATCH = 10;
 const pg = await setupTestDatabase("agentmem reembed killed twice, on PostgreSQL");
 
 describe("agentmem reembed 384 → 128 of 2000 memories, SIGKILLed at 30% and 60%", () => {
@@ -32,8 +35,18 @@ describe("agentmem reembed 384 → 128 of 2000 memories, SIGKILLed at 30% and 60
 					return a;
 				},
 				N,
-				BATCH,
+				SQLITE_BATCH,
 				dir,
+				async () => {
+					const db = new Database(path, { readonly: true });
+					try {
+						return (
+							db.prepare("SELECT count(*) AS n FROM memory_embeddings_next").get() as { n: number }
+						).n;
+					} finally {
+						db.close();
+					}
+				},
 			);
 			expect(report.kills).toHaveLength(2);
 			console.log("reembed killed twice on SQLite:", JSON.stringify(report));
@@ -53,8 +66,14 @@ describe("agentmem reembed 384 → 128 of 2000 memories, SIGKILLed at 30% and 60
 					return a;
 				},
 				N,
-				BATCH,
+				POSTGRES_BATCH,
 				tempDir(),
+				async () => {
+					const [row] = (await pg?.sql<{ n: string }>(
+						"SELECT count(*) AS n FROM public.memory_embeddings_next",
+					)) ?? [{ n: "0" }];
+					return Number(row?.n);
+				},
 			);
 			expect(report.kills).toHaveLength(2);
 			console.log("reembed killed twice on PostgreSQL:", JSON.stringify(report));
