@@ -86,7 +86,16 @@ export class HttpClient {
 	async json<T>(req: HttpRequest): Promise<T> {
 		const res = await this.send(req);
 		const text = await res.text();
-		return (text === "" ? undefined : JSON.parse(text)) as T;
+		if (text === "") return undefined as T;
+		try {
+			return JSON.parse(text) as T;
+		} catch (err) {
+			// A proxy's page, or something else that is not an agentmem service, answered 2xx.
+			throw new ConnectionError(
+				`${req.method} ${this.shownUrl}${req.path.split("?")[0]}: the answer is not JSON; is this URL an agentmem service?`,
+				{ cause: err },
+			);
+		}
 	}
 
 	async close(): Promise<void> {

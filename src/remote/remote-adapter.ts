@@ -8,7 +8,8 @@
  * - `transaction(fn)`: the service holds a real transaction open while `fn` runs here
  *   (src/service/transactions.ts); `tx` sends each call with the transaction's header.
  * - `subscribe`: Server-Sent Events from `/v1/events` (sse.ts).
- * - `exportRecords` / `importRecords`: NDJSON streams (remote-portable.ts).
+ * - `exportRecords` / `importRecords`: the NDJSON export stream and JSON import batches
+ *   (remote-portable.ts).
  * Errors are the typed errors the call throws in process (decode-error.ts).
  */
 import type { DatabaseAdapter } from "../core/adapter.js";

@@ -171,6 +171,18 @@ describe("HttpClient", () => {
 		expect(err.message).toContain("no answer within 100 ms");
 	});
 
+	it("takes a 2xx answer that is not JSON for a service of another kind", async () => {
+		const base = await serve((_req, res) => {
+			res.writeHead(200, { "content-type": "text/html" });
+			res.end("<html>a login page</html>");
+		});
+		const err = await client(base)
+			.json<never>({ method: "GET", path: "/v1/stats?x=1" })
+			.catch((e: unknown) => e as Error);
+		expect(err).toBeInstanceOf(errors.ConnectionError);
+		expect(err.message).toMatch(/\/v1\/stats: the answer is not JSON/);
+	});
+
 	it("refuses calls after close", async () => {
 		const c = client("http://127.0.0.1:1");
 		await c.close();
