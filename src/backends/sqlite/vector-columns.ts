@@ -41,6 +41,8 @@ class Codes {
 }
 
 const DEAD = -1;
+/** Far above the rounding difference of two orders of summation, far below real score gaps. */
+const ROUGH_MARGIN = 1e-9;
 
 /** Set bits in a 32-bit word. */
 function popcount(x: number): number {
@@ -67,6 +69,8 @@ export class VectorColumns {
 	#unique = new Uint8Array(0);
 	#vectors = new Float32Array(0);
 	#squaredNorms = new Float64Array(0);
+	/** 1 / norm, for the fast pre-check of a row's similarity (0 for a zero vector). */
+	#inverseNorms = new Float64Array(0);
 	#bits = new Int32Array(0);
 	/** The centre the sign bits are taken around (fixed at construction: codes stay comparable). */
 	readonly #centre: Float32Array;
@@ -101,6 +105,7 @@ export class VectorColumns {
 		this.#unique = copy(this.#unique, (n) => new Uint8Array(n), 1);
 		this.#vectors = copy(this.#vectors, (n) => new Float32Array(n), d);
 		this.#squaredNorms = copy(this.#squaredNorms, (n) => new Float64Array(n), 1);
+		this.#inverseNorms = copy(this.#inverseNorms, (n) => new Float64Array(n), 1);
 		this.#bits = copy(this.#bits, (n) => new Int32Array(n), this.#words);
 		this.#matched = new Int32Array(cap);
 		this.#capacity = cap;
@@ -124,6 +129,7 @@ export class VectorColumns {
 		let sq = 0;
 		for (let j = 0; j < d; j++) sq += (v[j] as number) * (v[j] as number);
 		this.#squaredNorms[slot] = sq;
+		this.#inverseNorms[slot] = sq === 0 ? 0 : 1 / Math.sqrt(sq);
 		this.#encode(v, this.#bits, slot * this.#words);
 	}
 
@@ -153,6 +159,7 @@ export class VectorColumns {
 				this.#agents[to] = this.#agents[from] as number;
 				this.#unique[to] = this.#unique[from] as number;
 				this.#squaredNorms[to] = this.#squaredNorms[from] as number;
+				this.#inverseNorms[to] = this.#inverseNorms[from] as number;
 				this.#vectors.copyWithin(to * d, from * d, (from + 1) * d);
 				this.#bits.copyWithin(to * w, from * w, (from + 1) * w);
 			}
@@ -203,8 +210,11 @@ export class VectorColumns {
 		const vectors = this.#vectors;
 		const norms = this.#squaredNorms;
 		const ids = this.#ids;
+		const inverse = this.#inverseNorms;
 		let qsq = 0;
 		for (let j = 0; j < d; j++) qsq += (query[j] as number) * (query[j] as number);
+		const qInverse = qsq === 0 ? 0 : 1 / Math.sqrt(qsq);
+		const tail = d - (d % 4);
 		// Small k: a sorted array (best first) with a floor test per row; large k: the shared heap.
 		const heap = count > 64 ? new TopK<number>(count, (slot) => ids[slot] as string) : null;
 		const bestSim = new Float64Array(count);
@@ -215,8 +225,29 @@ export class VectorColumns {
 			const vsq = norms[slot] as number;
 			let sim = 0;
 			if (qsq !== 0 && vsq !== 0) {
-				let dot = 0;
 				const o = slot * d;
+				// Fast pre-check (four sums, in another order, so not bit-identical): a row clearly
+				// below the current k-th, or the threshold, is skipped before the exact sum.
+				if (heap === null && (kept === count || threshold !== undefined)) {
+					let a0 = 0;
+					let a1 = 0;
+					let a2 = 0;
+					let a3 = 0;
+					for (let j = 0; j < tail; j += 4) {
+						a0 += (query[j] as number) * (vectors[o + j] as number);
+						a1 += (query[j + 1] as number) * (vectors[o + j + 1] as number);
+						a2 += (query[j + 2] as number) * (vectors[o + j + 2] as number);
+						a3 += (query[j + 3] as number) * (vectors[o + j + 3] as number);
+					}
+					for (let j = tail; j < d; j++) a0 += (query[j] as number) * (vectors[o + j] as number);
+					const rough = (a0 + a1 + a2 + a3) * qInverse * (inverse[slot] as number);
+					const floor = kept === count ? (bestSim[count - 1] as number) : Number.NEGATIVE_INFINITY;
+					if (rough < Math.max(floor, threshold ?? Number.NEGATIVE_INFINITY) - ROUGH_MARGIN) {
+						continue;
+					}
+				}
+				// The exact similarity, summed as cosineSimilarity sums it.
+				let dot = 0;
 				for (let j = 0; j < d; j++) dot += (query[j] as number) * (vectors[o + j] as number);
 				sim = dot / Math.sqrt(qsq * vsq);
 			}
