@@ -59,6 +59,26 @@ describe("agentmem copy with a service", () => {
 		await source.close();
 	});
 
+	it("refuses a service whose database stores another dimension, writing nothing", async () => {
+		const dir = tempDir();
+		const source = await sqlite(join(dir, "source.db"));
+		await populateEveryKind(source, DIM, 10);
+		await source.close();
+		const other = new SqliteDatabaseAdapter({
+			path: join(dir, "served.db"),
+			embeddingDimension: 4,
+		});
+		await other.init();
+		const served = await serve(other);
+		open.push(served);
+		const r = await run(["copy", "--from", "sqlite:./source.db", "--to", served.url], dir, {
+			AGENTMEM_API_KEY: TEST_KEY,
+		});
+		expect(r.code).not.toBe(0);
+		expect(r.stderr).toMatch(/stores 4-dimensional embeddings, not 8/);
+		expect((await served.remote.stats()).accounts).toBe(0);
+	});
+
 	it("refuses without the service's key, writing nothing", async () => {
 		const dir = tempDir();
 		const source = await sqlite(join(dir, "source.db"));
