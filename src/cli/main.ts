@@ -17,7 +17,6 @@ import { registerRecallCommand } from "./commands/recall.js";
 import { registerReembedCommand } from "./commands/reembed.js";
 import { registerRoomsCommands } from "./commands/rooms.js";
 import { registerServeCommand } from "./commands/serve.js";
-import { registerServeCommand } from "./commands/serve.js";
 import { registerTransferCommands } from "./commands/transfer.js";
 import { positiveInt, UsageError } from "./context.js";
 import { GLOBAL_HELP } from "./help.js";
@@ -60,7 +59,6 @@ export function buildProgram(json = false): Command {
 	registerTransferCommands(program);
 	registerReembedCommand(program);
 	registerDoctorCommand(program);
-	registerServeCommand(program);
 	registerServeCommand(program);
 	const inherit = (parent: Command): void => {
 		for (const cmd of parent.commands) {
