@@ -8,14 +8,7 @@ import { SqliteDatabaseAdapter } from "../../src/backends/sqlite/index.js";
 import type { UUID } from "../../src/core/types.js";
 import { createHashingEmbedder } from "../../src/embed/hashing.js";
 import { tempFiles } from "../backends/sqlite/harness.js";
-import {
-	buildExplorer,
-	DIM,
-	embedder,
-	type Service,
-	seedBulk,
-	startService,
-} from "./harness.js";
+import { buildExplorer, DIM, embedder, type Service, seedBulk, startService } from "./harness.js";
 
 /** Decodes GET /v1/explorer/points: uint32 header length, JSON header, padding, float32 rows. */
 function decodePoints(buf: ArrayBuffer) {
