@@ -108,6 +108,7 @@ export function registerIngestCommands(program: Command): void {
 						'  npx agentmem recall "flaky test in the payment service" -k 5',
 						'  npx agentmem remember "The launch moved to Thursday" --room launch --user alice',
 						"  npx agentmem ingest ./notes            # your own .md, .txt or .jsonl chat logs",
+						"  npx agentmem list                     # rooms; then list --room family-chat, show <id>",
 						"  npx agentmem stats",
 						"  npx agentmem doctor",
 						"  npx agentmem export backup.jsonl",
