@@ -12,7 +12,7 @@ import type { DatabaseAdapter } from "../core/adapter.js";
 import { ValidationError } from "../core/errors.js";
 import type { SubscribeFilter } from "../core/types.js";
 import * as v from "../core/validation.js";
-import { API_METHODS, type ApiMethod, DEDICATED_ROUTES, routeOf } from "./api-table.js";
+import { API_METHODS, DEDICATED_ROUTES, routeOf } from "./api-table.js";
 import {
 	Authenticator,
 	type AuthOptions,
@@ -27,6 +27,7 @@ import { type ExplorerRoutesOptions, registerExplorerRoutes } from "./explorer-r
 import { ServiceMetrics } from "./metrics.js";
 import { registerDocs } from "./openapi.js";
 import { registerPortableRoutes } from "./portable-routes.js";
+import { applyResultCap } from "./result-cap.js";
 import { routeSchema } from "./route-schemas.js";
 import { CAPABILITIES_OUT, ERROR_OUT, object, STRING } from "./schemas.js";
 import { ownerOf, registerTransactionRoutes } from "./transaction-routes.js";
@@ -44,7 +45,10 @@ export interface ServiceOptions extends AuthOptions {
 	host?: string;
 	/** Largest request body in bytes. Default 32 MiB. */
 	bodyLimit?: number;
-	/** Most rows one response holds: larger counts and limits are lowered to it. Default 10,000. */
+	/**
+	 * Most rows one response holds (result-cap.ts): a larger count is refused, and a call without
+	 * a count whose result would be larger is refused (never truncated). Default 10,000.
+	 */
 	maxResults?: number;
 	/** Milliseconds between SSE heartbeat comments. Default 15,000. */
 	heartbeatMs?: number;
@@ -60,19 +64,6 @@ export interface ServiceOptions extends AuthOptions {
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 export const DEFAULT_MAX_RESULTS = 10_000;
-/** The largest count the contract accepts (what PostgreSQL binds). */
-const MAX_COUNT = 2 ** 31 - 1;
-
-/** Count and limit fields of the contract's parameter objects, lowered to `maxResults`. */
-const COUNT_KEYS = ["count", "limit", "match_count", "query_match_count"];
-/** Calls that return every row when no count is given: the server gives them `maxResults`. */
-const UNBOUNDED: Partial<Record<ApiMethod, string>> = {
-	getMemories: "count",
-	getMemoriesByRoomIds: "limit",
-	getGoals: "count",
-	listRooms: "limit",
-};
-
 interface RequestState {
 	caller: Caller;
 	target: DatabaseAdapter;
@@ -158,12 +149,13 @@ export async function createServer(options: ServiceOptions): Promise<FastifyInst
 					query: (req.query ?? {}) as Record<string, unknown>,
 					body: req.body,
 				});
-				capCounts(method, args, maxResults);
+				const checkCap = applyResultCap(method, args, maxResults);
 				const target = targetOf(req) as unknown as Record<string, (...a: unknown[]) => unknown>;
 				const value = await (target[method] as (...a: unknown[]) => Promise<unknown>).apply(
 					target,
 					args,
 				);
+				checkCap?.(value);
 				const out = encodeResult(method, value);
 				reply.code(out.status);
 				return out.status === 204 ? reply.send() : out.body;
@@ -285,30 +277,6 @@ export async function createServer(options: ServiceOptions): Promise<FastifyInst
 		if (options.closeAdapter) await adapter.close();
 	});
 	return app;
-}
-
-/** Lowers counts and limits above `maxResults`, and bounds calls that would return every row. */
-function capCounts(method: ApiMethod, args: unknown[], maxResults: number): void {
-	for (let i = 0; i < args.length; i++) {
-		const a = args[i];
-		if (a === null || typeof a !== "object" || Array.isArray(a) || a instanceof Float32Array)
-			continue;
-		const obj = a as Record<string, unknown>;
-		for (const key of COUNT_KEYS) {
-			const v = obj[key];
-			// Only counts the contract accepts are lowered; 2^31 and beyond reach the adapter, which refuses them.
-			if (typeof v === "number" && Number.isInteger(v) && v > maxResults && v <= MAX_COUNT)
-				obj[key] = maxResults;
-		}
-	}
-	const key = UNBOUNDED[method];
-	if (key) {
-		const obj = (args[0] ?? {}) as Record<string, unknown>;
-		if (obj[key] === undefined) {
-			obj[key] = maxResults;
-			args[0] = obj;
-		}
-	}
 }
 
 /** Request logs: method, route path (no query string: it may hold cache keys or query text), status, time. */

@@ -208,19 +208,46 @@ describe("agentmem service over SQLite", () => {
 		await expectError(await call("/v1/nothing-here"), 404, "NOT_FOUND");
 	});
 
-	it("caps counts at maxResults", async () => {
-		const { call } = await start({ maxResults: 2 });
+	it("refuses a count above maxResults, and a call without a count whose result would exceed it (never truncates)", async () => {
+		const { call, adapter } = await start({ maxResults: 2 });
 		const { user, room } = await world(call);
-		for (const t of ["a", "b", "c"])
-			await call("/v1/memories", { method: "POST", json: memory(user, room, t) });
-		const all = (await (
-			await call(`/v1/rooms/${room}/memories?tableName=messages&count=100`)
-		).json()) as { result: unknown[] };
-		expect(all.result).toHaveLength(2);
-		const unbounded = (await (
-			await call(`/v1/rooms/${room}/memories?tableName=messages`)
-		).json()) as { result: unknown[] };
-		expect(unbounded.result).toHaveLength(2);
+		const refused = async (res: Response) => {
+			expect(res.status).toBe(400);
+			const { error } = (await res.json()) as { error: { code: string; message: string } };
+			expect(error.code).toBe("VALIDATION");
+			return error.message;
+		};
+		const path = `/v1/rooms/${room}/memories?tableName=messages`;
+		await call("/v1/memories", { method: "POST", json: memory(user, room, "a") });
+		await call("/v1/memories", { method: "POST", json: memory(user, room, "b") });
+		// At the cap, without a count: every row, as before.
+		expect(((await (await call(path)).json()) as { result: unknown[] }).result).toHaveLength(2);
+		await call("/v1/memories", { method: "POST", json: memory(user, room, "c") });
+		expect(await refused(await call(`${path}&count=3`))).toMatch(
+			/^count: 3 is above this service's limit of 2 rows/,
+		);
+		expect(await refused(await call(path))).toMatch(
+			/^count: the result holds more than 2 rows.*pass count/,
+		);
+		// Within the cap: served.
+		expect(
+			((await (await call(`${path}&count=2`)).json()) as { result: unknown[] }).result,
+		).toHaveLength(2);
+		const search = await call("/v1/memories/search", {
+			method: "POST",
+			json: { embedding: [1, 0, 0, 0], tableName: "messages", count: 3 },
+		});
+		expect(await refused(search)).toMatch(/^count: 3 is above/);
+		expect(((await (await call("/v1/rooms")).json()) as { result: unknown[] }).result).toHaveLength(
+			1,
+		);
+		for (let i = 0; i < 2; i++) await call("/v1/rooms", { method: "POST", json: {} });
+		expect(await refused(await call("/v1/rooms"))).toMatch(/^limit: .*page with `offset`/);
+		expect(
+			((await (await call("/v1/rooms?limit=2&offset=2")).json()) as { result: unknown[] }).result,
+		).toHaveLength(1);
+		// The rows are all there: the refusal is the service's, not a loss.
+		expect(await adapter.countMemories(room, true, "messages")).toBe(3);
 	});
 
 	it("answers /health, /ready and /metrics (request counters by route and status, memories)", async () => {
