@@ -9,6 +9,8 @@
  * similarity every backend ranks with by float rounding. When a candidate's similarity is within
  * `FLOAT32_CUTOFF_MARGIN` of the threshold the statement writes nothing and says so; the caller
  * then checks in JavaScript and inserts, as before (rare: a neighbour at 0.95 ± 1e-4).
+ * Each candidate's distance is read by primary key in a scalar subquery: a join would let the
+ * planner, which expects 1000 rows from a set-returning function, hash-join a scan of the table.
  */
 import type { SqlSession } from "../../core/sql/driver.js";
 import { FLOAT32_CUTOFF_MARGIN } from "../../core/sql/exact-scan.js";
@@ -42,10 +44,9 @@ const EXTRA = COLUMNS.length;
  * decision, and whether it was too close to call.
  */
 export const MEMORY_INSERT_UNIQUE = `WITH c AS (
-	SELECT 1 - (m.embedding <=> ${param("embedding")}) AS sim
+	SELECT (SELECT 1 - (m.embedding <=> ${param("embedding")}) FROM memories m WHERE m.id = s.id) AS sim
 	FROM agentmem_search_memories(${param("embedding")}, ${param("type")}, $${EXTRA + 1}::integer,
 		${param("room_id")}, ${param("agent_id")}, false, $${EXTRA + 2}::integer, $${EXTRA + 3}::boolean) s
-	JOIN memories m ON m.id = s.id
 	WHERE s.id <> ${param("id")}
 ), d AS (
 	SELECT coalesce(bool_or(sim >= $${EXTRA + 4}::float8 AND sim <> 'NaN'), false) AS dup,
