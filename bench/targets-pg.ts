@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { BrowserRun } from "./browser-pglite.js";
 import { resultsDir } from "./paths.js";
 import type { RunResult } from "./results.js";
+import type { SingleWritesRun } from "./single-writes.js";
 import { find, type Verdict } from "./targets.js";
 import { type BulkPhase, type BulkRun, loadBulkRuns } from "./workload-bulk.js";
 
@@ -35,6 +36,11 @@ function verdict(
 export function loadBrowserRun(): BrowserRun | undefined {
 	const file = join(resultsDir, "browser-pglite.json");
 	return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as BrowserRun) : undefined;
+}
+
+export function loadSingleWrites(): SingleWritesRun | undefined {
+	const file = join(resultsDir, "single-writes.json");
+	return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as SingleWritesRun) : undefined;
 }
 
 /** The largest bulk run at 384 dimensions (the issue's 100,000 × 384 when it was run). */
@@ -67,18 +73,17 @@ export function postgresFamilyTargets(runs: RunResult[]): Verdict[] {
 			),
 		);
 	}
-	const raw = phaseRate(bulk, "raw-pgvector-copy");
-	out.push({
-		target: `raw pgvector COPY + CREATE INDEX, the engine's bound (${size})`,
-		measured: raw ? rate(raw) : "—",
-		verdict: raw ? "met" : "not measured",
-	});
+	// Interleaved one to one (single-writes.ts) when measured; else the main run's two contenders.
+	const single = loadSingleWrites();
 	const run = runs.find((r) => r.spec.n === 10_000 && r.spec.dim === 384 && r.spec.rooms === 100);
-	const ours = find(run, "agentmem-postgres")?.singleUnique?.rowsPerSec;
-	const theirs = find(run, "raw-pgvector")?.singlePlain?.rowsPerSec;
+	const ours = single?.agentmemUnique ?? find(run, "agentmem-postgres")?.singleUnique?.rowsPerSec;
+	const theirs = single?.rawInsert ?? find(run, "raw-pgvector")?.singlePlain?.rowsPerSec;
+	const where = single
+		? `interleaved, next to ${single.base.toLocaleString("en-US")} rows`
+		: "10k x 384, contenders run one after the other";
 	out.push(
 		verdict(
-			"agentmem-postgres createMemory(unique) >= 90% of raw pgvector's one-row INSERT (10k x 384)",
+			`agentmem-postgres createMemory(unique) >= 90% of raw pgvector's one-row INSERT (${where})`,
 			ours && theirs ? ours / theirs : undefined,
 			0.9,
 			true,
@@ -122,6 +127,24 @@ export function postgresFamilyTables(): string[] {
 					? `| ${p.phase} | ${rate(p.rowsPerSec ?? 0)} | ${p.seconds?.toFixed(1)}${p.indexSeconds ? ` (${p.indexSeconds.toFixed(1)})` : ""} | ${((p.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB | ${p.diskBytes ? `${(p.diskBytes / 2 ** 20).toFixed(0)} MiB` : "—"} |`
 					: `| ${p.phase} | ${p.status}: ${(p.reason ?? "").split("\n")[0]} | | | |`,
 			),
+			"",
+		);
+	}
+	const single = loadSingleWrites();
+	if (single) {
+		lines.push(
+			`### Single writes on PostgreSQL, interleaved (${single.date.slice(0, 10)}, ${single.dim} dims, ${single.count} of each next to ${single.base.toLocaleString("en-US")} rows)`,
+			"",
+			"| write | rows/s | vs raw INSERT |",
+			"| --- | ---: | ---: |",
+			`| raw pgvector one-row INSERT | ${rate(single.rawInsert)} | 100% |`,
+			`| agentmem createMemory(unique) | ${rate(single.agentmemUnique)} | ${pct(single.agentmemUnique / single.rawInsert)} |`,
+			`| agentmem createMemory (no duplicate check) | ${rate(single.agentmemPlain)} | ${pct(single.agentmemPlain / single.rawInsert)} |`,
+			...(single.twoStatements
+				? [
+						`| before: the duplicate search, then the insert (two statements) | ${rate(single.twoStatements)} | ${pct(single.twoStatements / single.rawInsert)} |`,
+					]
+				: []),
 			"",
 		);
 	}

@@ -241,19 +241,25 @@ export function runBulk(
 			`   ${r.status}${r.rowsPerSec ? `: ${Math.round(r.rowsPerSec)} rows/s, ${r.seconds?.toFixed(1)} s` : ""}${r.reason ? ` ${r.reason}` : ""}\n`,
 		);
 		results.push(r);
+		// Saved after each phase: a long run stopped part-way keeps what it measured.
+		saveBulkRun({
+			spec,
+			date: new Date().toISOString(),
+			command: `npm run bench -- ${process.argv.slice(2).join(" ")}`,
+			machine,
+			phases: results,
+		});
 	}
-	const run: BulkRun = {
-		spec,
-		date: new Date().toISOString(),
-		command: `npm run bench -- ${process.argv.slice(2).join(" ")}`,
-		machine,
-		phases: results,
-	};
-	const file = join(resultsDir, `bulk-n${spec.n}-d${spec.dim}.json`);
+	return bulkFile(spec);
+}
+
+const bulkFile = (spec: WorkloadSpec) => join(resultsDir, `bulk-n${spec.n}-d${spec.dim}.json`);
+
+export function saveBulkRun(run: BulkRun): void {
 	mkdirSync(resultsDir, { recursive: true });
+	const file = bulkFile(run.spec);
 	writeFileSync(file, `${JSON.stringify(run, null, "\t")}\n`);
 	formatGenerated(file);
-	return file;
 }
 
 /** The child's side of runBulk. */
