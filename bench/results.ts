@@ -22,6 +22,8 @@ export interface SearchStats {
 	p95: number;
 	recall: number;
 	runs: number;
+	/** agentmem only: median over queries of its time / the Float32Array scan's, timed back to back. */
+	vsScan?: number;
 }
 
 /** What measure.ts finds out about one contender. */
