@@ -33,7 +33,7 @@ const MAP_POINTS = 10_000;
 
 if (!haveChromium) skipOrFail("explorer in Chromium", NO_CHROMIUM);
 else
-	describe("the explorer in headless Chromium", () => {
+	describe("the explorer in headless Chromium", { timeout: 240_000 }, () => {
 		const files = tempFiles("explorer");
 		let adapter: SqliteDatabaseAdapter;
 		let service: Service;
