@@ -9,6 +9,7 @@ import { type ContenderResult, formatGenerated, loadRuns, type RunResult } from 
 import { ELIZA_PAIR, evaluateTargets, find, RAW_PAIR } from "./targets.js";
 import { bigRoomChart, embeddedTargets } from "./targets-embedded.js";
 import { postgresFamilyTables, postgresFamilyTargets } from "./targets-pg.js";
+import { serviceSection } from "./targets-service.js";
 
 const ms = (v: number | undefined) =>
 	v === undefined ? "—" : v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(1);
@@ -254,6 +255,7 @@ export function writeReport(): string {
 		"",
 		...postgresFamilyTables(),
 		...analysis("analysis-pg.md"),
+		...serviceSection(),
 		"## Charts",
 		"",
 		...chartLinks,

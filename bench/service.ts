@@ -4,18 +4,22 @@
  * latency) and with 64 concurrent clients (throughput, errors, the server's RSS), and 1,000 SSE
  * streams (delivery delay after the write's response). Bounded durations; numbers from one run.
  *
- *   npm run build --silent
- *   npx esbuild bench/service.ts --bundle --packages=external --platform=node --format=esm \
- *     --outfile=.bench-tmp/service.js && node .bench-tmp/service.js [seconds-per-phase]
+ *   npm run bench:service [-- seconds-per-phase]   (builds dist/ first: the server is the real CLI)
+ *
+ * Writes bench/results/service.json, which bench/report.ts (targets-service.ts) turns into the
+ * service section of BENCHMARKS.md.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { SqliteDatabaseAdapter } from "../src/backends/sqlite/index.js";
 import type { UUID } from "../src/core/types.js";
 import { encodeVector } from "../src/service/wire.js";
+import { machineInfo } from "./environment.js";
+import { distDir, resultsDir } from "./paths.js";
+import { formatGenerated } from "./results.js";
 
 const DIM = 384;
 const MEMORIES = 5_000;
@@ -60,7 +64,7 @@ async function seed(): Promise<{ room: UUID }> {
 }
 
 async function startServer(): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
-	const bin = resolve(import.meta.dirname, "../dist/cli/main.js");
+	const bin = join(distDir, "cli", "main.js");
 	const child = spawn(process.execPath, [bin, "serve", "--url", `sqlite:${file}`, "--port", "0"], {
 		env: { ...process.env, AGENTMEM_API_KEY: KEY, AGENTMEM_LOG_LEVEL: "warn" },
 		stdio: ["ignore", "ignore", "pipe"],
@@ -136,6 +140,9 @@ async function main() {
 	rmSync(dir, { recursive: true, force: true });
 
 	const out = {
+		date: new Date().toISOString(),
+		loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
+		machine: await machineInfo(),
 		memories: MEMORIES,
 		dimension: DIM,
 		searchP50InProcessMs: +pct(inProc, 50).toFixed(3),
@@ -150,6 +157,10 @@ async function main() {
 		seconds: SECONDS,
 	};
 	console.log(JSON.stringify(out, null, 2));
+	const saved = join(resultsDir, "service.json");
+	writeFileSync(saved, `${JSON.stringify(out, null, "\t")}\n`);
+	formatGenerated(saved);
+	console.log(`saved ${saved}`);
 }
 
 /** 64 concurrent clients for SECONDS: completed calls per second and errors. */
