@@ -8,7 +8,6 @@
  */
 import type { EmbeddingProvider } from "../../embed/provider.js";
 import {
-	AgentmemError,
 	ConfigurationError,
 	ConflictError,
 	ReadOnlyDatabaseError,
@@ -16,7 +15,7 @@ import {
 } from "../errors.js";
 import type { Content } from "../types.js";
 import { assertCount, checkStoredEmbedding } from "../validation.js";
-import { ready, type SqlBackend, type SqlContext } from "./context.js";
+import { ready, type SqlContext } from "./context.js";
 import type { SqlSession } from "./driver.js";
 import { type DatabaseSettings, MAX_EMBEDDING_DIMENSION } from "./migrate.js";
 import {
@@ -27,9 +26,19 @@ import {
 	TARGET_DIMENSION_KEY,
 	TARGET_MODEL_KEY,
 } from "./reembed-statements.js";
-import { applySettings, type ReembedTarget, readMeta, targetOf } from "./settings-refresh.js";
+import {
+	abortReembed,
+	callback,
+	counts,
+	OUTSIDE_TRANSACTION,
+	type ReembedStatus,
+	reembedStatus,
+	wrapped,
+} from "./reembed-status.js";
+import { applySettings, readMeta, targetOf } from "./settings-refresh.js";
 
-export type { ReembedTable };
+export type { ReembedStatus, ReembedTable };
+export { abortReembed, reembedStatus };
 
 export const DEFAULT_REEMBED_BATCH_SIZE = 128;
 
@@ -70,18 +79,6 @@ export interface ReembedResult {
 	memories: number;
 	knowledge: number;
 }
-
-export interface ReembedStatus {
-	dimension: number;
-	model: string | null;
-	/** The re-embed in progress (its target), or null. */
-	target: ReembedTarget | null;
-	done: number;
-	total: number;
-}
-
-const OUTSIDE_TRANSACTION =
-	"it runs its own transactions: call it on the adapter, outside transaction()";
 
 interface Run {
 	o: Required<Pick<ReembedOptions, "embedder" | "batchSize">> & ReembedOptions;
@@ -169,40 +166,6 @@ export async function reembed(ctx: SqlContext, options: ReembedOptions): Promise
 	});
 }
 
-/** The recorded model and dimension, and the re-embed in progress with its progress. */
-export async function reembedStatus(ctx: SqlContext): Promise<ReembedStatus> {
-	const { backend, settings } = ready(ctx);
-	return wrapped(backend, "reembedStatus", async () => {
-		const session = ctx.scope?.tx.session ?? backend.driver.session;
-		const target = targetOf(await readMeta(session, ctx));
-		const c = await counts(reembedStatements(ctx.family), session);
-		return {
-			dimension: settings.embeddingDimension,
-			model: settings.embeddingModel,
-			target,
-			done: target ? c.memories_done + c.knowledge_done : 0,
-			total: c.memories + c.knowledge,
-		};
-	});
-}
-
-/** Abandons a re-embed in progress (its next vectors are dropped); false when none was. */
-export async function abortReembed(ctx: SqlContext): Promise<boolean> {
-	const { backend } = ready(ctx);
-	if (ctx.scope) throw new ValidationError("abortReembed", OUTSIDE_TRANSACTION);
-	const st = reembedStatements(ctx.family);
-	return wrapped(backend, "abortReembed", () =>
-		backend.driver.transaction(async (s) => {
-			const target = targetOf(await readMeta(s, ctx));
-			for (const sql of st.stopTriggers) await s.exec(sql);
-			for (const sql of st.clear) await s.exec(sql);
-			await s.run(st.metaDelete, [TARGET_DIMENSION_KEY]);
-			await s.run(st.metaDelete, [TARGET_MODEL_KEY]);
-			return target !== null;
-		}),
-	);
-}
-
 /**
  * One pass over both tables: every row with a vector and no next vector, in id order, a batch at a
  * time (each written in one transaction by `write`). Returns the rows it found.
@@ -284,19 +247,6 @@ function textOf(run: Run, table: ReembedTable, stored: string): string | null {
 	return typeof text === "string" && text.trim() !== "" ? text : null;
 }
 
-async function counts(
-	st: ReembedStatements,
-	session: SqlSession,
-): Promise<{ memories: number; memories_done: number; knowledge: number; knowledge_done: number }> {
-	const [row] = await session.all(st.counts);
-	return {
-		memories: Number(row?.memories ?? 0),
-		memories_done: Number(row?.memories_done ?? 0),
-		knowledge: Number(row?.knowledge ?? 0),
-		knowledge_done: Number(row?.knowledge_done ?? 0),
-	};
-}
-
 async function count(run: Run, session: SqlSession): Promise<void> {
 	const c = await counts(run.st, session);
 	run.done = c.memories_done + c.knowledge_done;
@@ -307,18 +257,6 @@ function nextTurn(): Promise<void> {
 	return new Promise((resolve) =>
 		typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0),
 	);
-}
-
-/** Errors of the caller's callbacks, passed on as they are (not as database errors). */
-const callers = new WeakSet<object>();
-
-async function callback<T>(fn: () => T | Promise<T>): Promise<T> {
-	try {
-		return await fn();
-	} catch (err) {
-		if (err !== null && typeof err === "object") callers.add(err);
-		throw err;
-	}
 }
 
 async function report(run: Run, phase: ReembedProgress["phase"]): Promise<void> {
@@ -346,18 +284,4 @@ function checkOptions(options: ReembedOptions): Run["o"] {
 	if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
 		throw new ValidationError("signal", "expected an AbortSignal");
 	return { ...options, batchSize: options.batchSize ?? DEFAULT_REEMBED_BATCH_SIZE };
-}
-
-async function wrapped<T>(backend: SqlBackend, what: string, work: () => Promise<T>): Promise<T> {
-	try {
-		return await work();
-	} catch (err) {
-		if (err instanceof AgentmemError || isAbort(err) || (err instanceof Object && callers.has(err)))
-			throw err;
-		throw backend.driver.wrapError(err, what);
-	}
-}
-
-function isAbort(err: unknown): boolean {
-	return err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
 }
