@@ -130,7 +130,10 @@ function charts(runs: RunResult[], dim: number): { latency: string; recall: stri
 				latency.push({ name: name + mode, points, dashed });
 		}
 	}
-	const largest = runs.filter((r) => r.spec.dim === dim).sort((a, b) => b.spec.n - a.spec.n)[0];
+	// The largest run; of equal sizes the 100-room one (every backend runs it, with HNSW curves).
+	const largest = runs
+		.filter((r) => r.spec.dim === dim)
+		.sort((a, b) => b.spec.n - a.spec.n || b.spec.rooms - a.spec.rooms)[0];
 	const recall: Series[] = [];
 	for (const c of largest ? ok(largest) : []) {
 		if (c.efCurve) {

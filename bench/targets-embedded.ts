@@ -78,13 +78,16 @@ export function embeddedTargets(runs: RunResult[]): Verdict[] {
 		for (const name of ["agentmem-sqljs", ...sqlite])
 			out.push(...exactAgainstScan(run, name, 1.25, what));
 	}
+	// Medium selectivity: the issue asks exact results of the embedded backends (speed reported).
 	const medium = runWith(runs, 10_000, 4);
 	for (const name of ["agentmem-sqljs", "agentmem-sqlite"]) {
-		out.push(...exactAgainstScan(medium, name, 1.25, "10,000 in 4 rooms (~25% each)"));
+		const [speed, recall] = exactAgainstScan(medium, name, 1.25, "10,000 in 4 rooms (~25% each)");
+		if (recall && speed)
+			out.push({ ...recall, measured: `${recall.measured}; speed ${speed.measured}` });
 	}
-	// Unfiltered search, so any room layout measures it; the one-room runs are this issue's.
-	out.push(scale(runWith(runs, 100_000, 1) ?? runWith(runs, 100_000, 100), 100_000, 3, 0.95));
-	out.push(scale(runWith(runs, 1_000_000, 1) ?? runWith(runs, 1_000_000, 100), 1_000_000, 10));
+	// Unfiltered search, in the one-room runs (the 100-room ones predate this issue's search).
+	out.push(scale(runWith(runs, 100_000, 1), 100_000, 3, 0.95));
+	out.push(scale(runWith(runs, 1_000_000, 1), 1_000_000, 10));
 	return out;
 }
 
