@@ -6,11 +6,7 @@
  * (dir-lock.ts, imported only for directory paths so the in-memory path loads in a browser).
  */
 import type { PGliteInterface, PGliteOptions } from "@electric-sql/pglite";
-import {
-	ConfigurationError,
-	NoSchemaError,
-	VectorExtensionUnavailableError,
-} from "../../core/errors.js";
+import { ConfigurationError, VectorExtensionUnavailableError } from "../../core/errors.js";
 import { ready } from "../../core/sql/context.js";
 import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { SerialDriver } from "../../core/sql/serial-driver.js";
@@ -190,19 +186,14 @@ async function connect(
 }
 
 /**
- * `migrate: false`: a Node data directory without a PostgreSQL cluster (absent or empty) is a
- * NoSchemaError before PGlite would create one there (and before the lock file is written).
+ * `migrate: false`: a Node data directory without a PostgreSQL cluster is a NoSchemaError before
+ * PGlite would create one there (cluster-check.ts, Node only: the browser field maps it away).
  */
 async function assertCluster(dataDir: string): Promise<void> {
 	if (BROWSER_STORAGE.test(dataDir) || typeof process === "undefined" || !process.versions?.node)
 		return;
-	const { existsSync } = await import("node:fs");
-	const { join } = await import("node:path");
-	if (!existsSync(join(dataDir, "PG_VERSION"))) {
-		throw new NoSchemaError(
-			`No database at ${dataDir}: it was opened with migrate: false, which never creates one.`,
-		);
-	}
+	const { assertClusterDirectory } = await import("./cluster-check.js");
+	assertClusterDirectory(dataDir);
 }
 
 /** The data directory's lock: a lock file in Node, a Web Lock in a browser. */
