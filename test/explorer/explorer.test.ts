@@ -182,6 +182,26 @@ else
 			await page.getByRole("heading", { name: "Memory not found" }).waitFor();
 		});
 
+		it("edits a memory: stored again under its id, the new text re-embedded", async () => {
+			const [live] = await adapter.getMemories({
+				roomId: rooms.get("engineering-standup") as UUID,
+				tableName: "messages",
+				count: 1,
+			});
+			if (!live?.id) throw new Error("no memory to edit");
+			await page.goto(`${service.base}/#/memory/messages/${live.id}`);
+			await page.locator("[data-testid=content]").waitFor();
+			await page.getByRole("button", { name: "Edit" }).click();
+			const text = "Edited in the explorer: the release is tagged v2.4.1";
+			await page.locator("#edit-content").fill(JSON.stringify({ text }));
+			await page.getByRole("button", { name: "Save" }).click();
+			await page.getByTestId("action-message").getByText("Saved.").waitFor();
+			const after = await adapter.getMemoryById(live.id);
+			expect(after?.content).toEqual({ text });
+			expect(after?.roomId).toBe(live.roomId);
+			expect(after?.embedding).toEqual(Array.from(await embedder.embedOne(text)));
+		});
+
 		it(`draws the map of ${MAP_POINTS.toLocaleString("en-US")} points, hover reads one and click opens it`, async () => {
 			await page.evaluate(() => {
 				window.__explorerMap = undefined;

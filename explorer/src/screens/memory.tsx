@@ -2,7 +2,7 @@
  * One memory: content as pretty JSON, metadata, nearest neighbours, near-duplicates (the dedup
  * view: same agent, room and type at similarity >= 0.95), "more like this", edit and delete.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { shortId, time } from "../format.js";
 import { href } from "../router.js";
@@ -21,10 +21,15 @@ export function MemoryDetail({ tableName, id }: { tableName: string; id: string 
 	const [error, setError] = useState<unknown>(null);
 	const [version, setVersion] = useState(0);
 
+	const shown = useRef("");
 	useEffect(() => {
-		setMemory(undefined);
-		setNeighbours(null);
-		setDuplicates(null);
+		// Another memory starts blank; the same one reloaded (after an edit) keeps its screen.
+		if (shown.current !== `${tableName}/${id}`) {
+			shown.current = `${tableName}/${id}`;
+			setMemory(undefined);
+			setNeighbours(null);
+			setDuplicates(null);
+		}
 		setError(null);
 		(async () => {
 			const m = await api.getMemoryById(id);
