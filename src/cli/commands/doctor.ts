@@ -228,8 +228,10 @@ async function settingsChecks(db: DatabaseAdapter, g: GlobalOptions): Promise<Ch
 			s.memories === 0
 				? "no memories yet"
 				: s.memoriesMissingEmbedding === 0
-					? `all ${s.memories} memories have one`
-					: `${s.memoriesMissingEmbedding} of ${s.memories} memories have none (never returned by search; backfill with updateMemoryEmbedding)`,
+					? s.memories === 1
+						? "the one memory has one"
+						: `all ${s.memories} memories have one`
+					: `${s.memoriesMissingEmbedding} of ${s.memories} ${s.memories === 1 ? "memory" : "memories"} ${s.memoriesMissingEmbedding === 1 ? "has" : "have"} none (never returned by search; backfill with updateMemoryEmbedding)`,
 	});
 	return checks;
 }
