@@ -40,6 +40,8 @@ async function result<T>(method: string, path: string, body?: unknown): Promise<
 	return reply?.result as T;
 }
 
+const ROOM_PAGE = 1000;
+
 function queryString(params: object): string {
 	const q = new URLSearchParams();
 	for (const [k, v] of Object.entries(params))
@@ -63,7 +65,18 @@ function memoryFromWire(m: Memory | null): Memory | null {
 const memoriesFromWire = (list: Memory[]) => list.map((m) => memoryFromWire(m) as Memory);
 
 export const api = {
-	listRooms: () => result<RoomSummary[]>("GET", "/v1/rooms"),
+	/** Every room, a page at a time (the service refuses an unbounded list past its result cap). */
+	listRooms: async () => {
+		const all: RoomSummary[] = [];
+		for (let offset = 0; ; offset += ROOM_PAGE) {
+			const page = await result<RoomSummary[]>(
+				"GET",
+				`/v1/rooms${queryString({ limit: ROOM_PAGE, offset })}`,
+			);
+			all.push(...page);
+			if (page.length < ROOM_PAGE) return all;
+		}
+	},
 	actors: (roomId: Id) => result<Actor[]>("GET", `/v1/rooms/${enc(roomId)}/actors`),
 	getMemories: async ({ roomId, ...q }: MemoryQuery) =>
 		memoriesFromWire(
