@@ -73,11 +73,11 @@ function describeSource(g: GlobalOptions, name: "dimension" | "embeddingModel"):
 	const env = name === "dimension" ? "AGENTMEM_EMBEDDING_DIMENSION" : "AGENTMEM_EMBEDDING_MODEL";
 	switch (g.sources[name]) {
 		case "env":
-			return env;
+			return `variable ${env}`;
 		case "config":
 			return `config file ${g.configFile}`;
 		default:
-			return flag;
+			return `option ${flag}`;
 	}
 }
 

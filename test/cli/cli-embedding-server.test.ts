@@ -59,7 +59,7 @@ describe("agentmem CLI with an OpenAI-compatible server", () => {
 			AGENTMEM_EMBEDDING_MODEL: "other-model",
 		});
 		expect(other.code).toBe(1);
-		expect(other.stderr).toMatch(/made by "test-embed".*re-embed/);
+		expect(other.stderr).toMatch(/made by "test-embed".*agentmem reembed/);
 		const offline = await run(["recall", "kiwi"], dir);
 		expect(offline.code).toBe(1);
 		expect(offline.stderr).toMatch(/CONFIGURATION/);

@@ -97,7 +97,7 @@ describe("the database's recorded model and dimension", () => {
 		expect(await runJson(["init"], dir)).toMatchObject({ embeddingDimension: 128 });
 		const other = await run(["remember", "x", "--dimension", "384"], dir);
 		expect(other.code).toBe(1);
-		expect(other.stderr).toMatch(/CONFIGURATION.*128-dimensional.*--dimension says 384/);
+		expect(other.stderr).toMatch(/CONFIGURATION.*128-dimensional.*option --dimension says 384/);
 	});
 
 	it("recall hides hits below the floor and counts them; --all shows them", async () => {
