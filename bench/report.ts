@@ -168,7 +168,11 @@ function charts(runs: RunResult[], dim: number): { latency: string; recall: stri
 
 /** The three-line summary (also pasted into the README). */
 export function summary(runs: RunResult[]): string[] {
-	const run = runs.find((r) => r.spec.n === 10_000 && r.spec.dim === 384) ?? runs[0];
+	// The standard workload (100 rooms): the big-room and medium runs have their own sections.
+	const run =
+		runs.find((r) => r.spec.n === 10_000 && r.spec.dim === 384 && r.spec.rooms === 100) ??
+		runs.find((r) => r.spec.n === 10_000 && r.spec.dim === 384) ??
+		runs[0];
 	if (!run) return ["No benchmark has been run yet."];
 	const lines: string[] = [];
 	for (const [name, raw] of Object.entries(RAW_PAIR)) {
