@@ -165,8 +165,10 @@ describe("OpenAI-compatible HTTP embedder against a real local server", () => {
 
 	it("times out a request that never completes, after retrying", async () => {
 		const { baseUrl, requests } = await serve(() => "hang");
-		const error = await failure(embedder(baseUrl, { timeoutMs: 50, maxRetries: 1 }).embedOne("x"));
-		expect(error.message).toMatch(/no complete response within 50 ms/);
+		// 500 ms, not less: on a loaded machine a shorter timeout can fire before the hanging server
+		// has even seen the request, and the count below would be short.
+		const error = await failure(embedder(baseUrl, { timeoutMs: 500, maxRetries: 1 }).embedOne("x"));
+		expect(error.message).toMatch(/no complete response within 500 ms/);
 		expect(error.status).toBeUndefined();
 		expect(requests).toHaveLength(2);
 	});
