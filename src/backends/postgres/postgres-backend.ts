@@ -69,7 +69,7 @@ export function postgresBackend(parts: PostgresBackendParts): SqlBackend {
 		afterMigrate: async (settings) => {
 			// A bulk import that crashed between dropping and building the index left it missing.
 			await ensureVectorIndexes(driver.session, settings.embeddingDimension);
-			statistics.start();
+			await statistics.start();
 		},
 		bulkMemories: parts.bulkMemories,
 		flush: parts.flush,
