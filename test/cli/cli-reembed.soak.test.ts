@@ -1,83 +1,19 @@
 /**
- * `agentmem reembed` killed twice midway, then completed (see reembed-kill.ts): the issue's 20,000 memories (npm run test:soak; a 2,000 version runs in npm test).
- * SQLite (a file, vec0) and PostgreSQL (a database of this file's own).
+ * `agentmem reembed` killed twice midway, then completed (see reembed-kill.ts and
+ * reembed-kill-suite.ts): the issue's 20,000 memories (npm run
+ * test:soak; a 2,000 version runs in npm test).
  */
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import { beforeAll, describe, expect, it } from "vitest";
-import { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
-import { SqliteDatabaseAdapter } from "../../src/backends/sqlite/index.js";
+import { beforeAll } from "vitest";
 import { setupTestDatabase } from "../backends/postgres/helpers.js";
-import { reembedKilledTwice } from "./reembed-kill.js";
-import { assertBuilt, tempDir } from "./run.js";
+import { describeReembedKilledTwice } from "./reembed-kill-suite.js";
+import { assertBuilt } from "./run.js";
 
 beforeAll(assertBuilt);
 
-const N = 20000;
-/** Generous: the machine is shared; the run itself takes far less. */
-const TIMEOUT = 1_200_000;
-/** Rows per batch: small on SQLite (fast), so the child is still running when it is to be killed. */
-const SQLITE_BATCH = 5;
-const POSTGRES_BATCH = 50;
-const pg = await setupTestDatabase("agentmem reembed killed twice, on PostgreSQL");
-
-describe("agentmem reembed 384 → 128 of 20000 memories, SIGKILLed at 30% and 60%", () => {
-	it(
-		"on SQLite: completes, every memory searchable under the new model, search right throughout",
-		async () => {
-			const dir = tempDir();
-			const path = join(dir, "agent.db");
-			const report = await reembedKilledTwice(
-				`sqlite:${path}`,
-				async (settings) => {
-					const a = new SqliteDatabaseAdapter({ path, ...settings });
-					await a.init();
-					return a;
-				},
-				N,
-				SQLITE_BATCH,
-				dir,
-				async () => {
-					const db = new Database(path, { readonly: true });
-					try {
-						return (
-							db.prepare("SELECT count(*) AS n FROM memory_embeddings_next").get() as { n: number }
-						).n;
-					} finally {
-						db.close();
-					}
-				},
-			);
-			expect(report.kills).toHaveLength(2);
-			console.log("reembed killed twice on SQLite:", JSON.stringify(report));
-		},
-		TIMEOUT,
-	);
-
-	it.runIf(pg !== null)(
-		"on PostgreSQL: the same",
-		async () => {
-			const url = pg?.url as string;
-			const report = await reembedKilledTwice(
-				url,
-				async (settings) => {
-					const a = new PostgresDatabaseAdapter({ connectionString: url, ...settings });
-					await a.init();
-					return a;
-				},
-				N,
-				POSTGRES_BATCH,
-				tempDir(),
-				async () => {
-					const [row] = (await pg?.sql<{ n: string }>(
-						"SELECT count(*) AS n FROM public.memory_embeddings_next",
-					)) ?? [{ n: "0" }];
-					return Number(row?.n);
-				},
-			);
-			expect(report.kills).toHaveLength(2);
-			console.log("reembed killed twice on PostgreSQL:", JSON.stringify(report));
-		},
-		TIMEOUT,
-	);
+describeReembedKilledTwice({
+	n: 20000,
+	timeout: 1_200_000,
+	sqliteBatch: 5,
+	postgresBatch: 50,
+	pg: await setupTestDatabase("agentmem reembed killed twice, on PostgreSQL"),
 });
