@@ -8,30 +8,12 @@ import type { BrowserRun } from "./browser-pglite.js";
 import { resultsDir } from "./paths.js";
 import type { RunResult } from "./results.js";
 import type { SingleWritesRun } from "./single-writes.js";
-import { find, type Verdict } from "./targets.js";
+import { check, find, type Verdict } from "./targets.js";
 import { type BulkPhase, type BulkRun, loadBulkRuns } from "./workload-bulk.js";
 
 const rate = (v: number) => `${Math.round(v).toLocaleString("en-US")}/s`;
 const secs = (v: number) => `${v.toFixed(1)} s`;
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
-
-function verdict(
-	target: string,
-	value: number | undefined,
-	limit: number,
-	higherIsBetter: boolean,
-	show: (v: number) => string,
-): Verdict {
-	if (value === undefined || Number.isNaN(value))
-		return { target, measured: "—", verdict: "not measured" };
-	const ok = higherIsBetter ? value >= limit : value <= limit;
-	const by = higherIsBetter ? limit / value : value / limit;
-	return {
-		target,
-		measured: ok ? show(value) : `${show(value)} (short by ${by.toFixed(2)}x)`,
-		verdict: ok ? "met" : "missed",
-	};
-}
 
 export function loadBrowserRun(): BrowserRun | undefined {
 	const file = join(resultsDir, "browser-pglite.json");
@@ -64,7 +46,7 @@ export function postgresFamilyTargets(runs: RunResult[]): Verdict[] {
 		["agentmem-sqlite-import", 10_000],
 	] as const) {
 		out.push(
-			verdict(
+			check(
 				`${phase} >= ${limit.toLocaleString("en-US")}/s end to end, index included (${size})`,
 				phaseRate(bulk, phase),
 				limit,
@@ -82,7 +64,7 @@ export function postgresFamilyTargets(runs: RunResult[]): Verdict[] {
 		? `interleaved, next to ${single.base.toLocaleString("en-US")} rows`
 		: "10k x 384, contenders run one after the other";
 	out.push(
-		verdict(
+		check(
 			`agentmem-postgres createMemory(unique) >= 90% of raw pgvector's one-row INSERT (${where})`,
 			ours && theirs ? ours / theirs : undefined,
 			0.9,
@@ -93,7 +75,7 @@ export function postgresFamilyTargets(runs: RunResult[]): Verdict[] {
 	const browser = loadBrowserRun();
 	const perSingle = browser ? 200 / browser.singles : 1;
 	out.push(
-		verdict(
+		check(
 			"PGlite on IndexedDB (Chromium): 200 createMemory(unique) < 5 s, relaxedDurability + flush()",
 			browser ? (browser.relaxedSeconds + browser.flushSeconds) * perSingle : undefined,
 			5,
@@ -102,7 +84,7 @@ export function postgresFamilyTargets(runs: RunResult[]): Verdict[] {
 		),
 	);
 	out.push(
-		verdict(
+		check(
 			"PGlite on IndexedDB (Chromium): createMemories of 10,000 < 30 s (flushed)",
 			browser && browser.batch === 10_000 ? browser.batchSeconds : undefined,
 			30,

@@ -32,7 +32,8 @@ export function find(run: RunResult | undefined, name: string): ContenderResult 
 const x = (v: number) => `${v.toFixed(2)}x`;
 const rate = (v: number) => `${Math.round(v).toLocaleString("en-US")}/s`;
 
-function check(
+/** A target's verdict: met, or missed and by how much. */
+export function check(
 	target: string,
 	value: number | undefined,
 	limit: number,
