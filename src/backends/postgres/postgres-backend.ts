@@ -11,6 +11,7 @@ import type { SqlBackend } from "../../core/sql/sql-adapter.js";
 import type { AdapterCapabilities } from "../../core/types.js";
 import { vectorIndexSql } from "./postgres-bulk.js";
 import { type ChannelListener, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";
+import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
 import { StatisticsKeeper } from "./postgres-statistics.js";
 import {
 	createPostgresVectorSearch,
@@ -20,6 +21,8 @@ import {
 	postgresVectorIndexSwitch,
 	vectorIndexKind,
 } from "./postgres-vector.js";
+
+const MIGRATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
 
 /** What a PostgreSQL-family driver brings; everything else is the family's. */
 export interface PostgresBackendParts {
@@ -67,9 +70,14 @@ export function postgresBackend(parts: PostgresBackendParts): SqlBackend {
 		vectorIndex: postgresVectorIndexSwitch,
 		memoryEvents: new NotifiedMemoryEvents(parts.listener, memoryLocator(driver.session)),
 		afterMigrate: async (settings) => {
-			// A bulk import that crashed between dropping and building the index left it missing.
-			await ensureVectorIndexes(driver.session, settings.embeddingDimension);
-			await statistics.start();
+			// Under the migrations' lock: concurrent opens would otherwise race to create the same
+			// index or ANALYZE the same table. A bulk import that crashed between dropping and
+			// building the index left it missing.
+			await driver.transaction(async (s) => {
+				await s.all(MIGRATION_LOCK_SQL);
+				await ensureVectorIndexes(s, settings.embeddingDimension);
+				await statistics.start(s);
+			});
 		},
 		bulkMemories: parts.bulkMemories,
 		flush: parts.flush,

@@ -30,15 +30,17 @@ export class StatisticsKeeper {
 		this.#driver = driver;
 	}
 
-	/** After migrations: analyses the tables never analysed, and learns the others' sizes. */
-	async start(): Promise<void> {
-		await this.#driver.transaction(async (s) => {
-			for (const table of TABLES) {
-				if ((await estimate(s, table)) < 0) await analyse(s, table);
-				this.#analysed.set(table, Math.max(0, await estimate(s, table)));
-				this.#inserted.set(table, 0);
-			}
-		});
+	/**
+	 * After migrations, in the caller's transaction (which holds the migrations' advisory lock, so
+	 * adapters opening at once do not ANALYZE one table together: the second fails with "tuple
+	 * concurrently updated"): analyses the tables never analysed, and learns the others' sizes.
+	 */
+	async start(s: SqlSession): Promise<void> {
+		for (const table of TABLES) {
+			if ((await estimate(s, table)) < 0) await analyse(s, table);
+			this.#analysed.set(table, Math.max(0, await estimate(s, table)));
+			this.#inserted.set(table, 0);
+		}
 	}
 
 	/** Counts inserted (or replaced) rows; queues an ANALYZE when enough have accumulated. */
