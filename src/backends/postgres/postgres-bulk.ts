@@ -1,5 +1,5 @@
 /**
- * Bulk loads of memories on PostgreSQL: COPY into a temporary staging table, then one
+ * Bulk loads of memories on PostgreSQL: binary COPY (copy-binary.ts) into a temporary staging table, then one
  * INSERT … SELECT into `memories` with the upsert's rules (an id of another type is refused, the
  * foreign keys and NOT NULLs are checked by the table itself, the memories trigger writes the
  * outbox). Every row was validated in JavaScript before (prepareMemory, checkPortableRecord), and
@@ -16,14 +16,13 @@ import type { BulkMemories, BulkMemoryRow, BulkResult } from "../../core/sql/bul
 import type { SqlSession } from "../../core/sql/driver.js";
 import { columnList, memoryJsonRow, RECORDS, replaced } from "../../core/sql/records.js";
 import { toPgVectorText } from "../../core/vector.js";
+import { binaryCopyChunks } from "./copy-binary.js";
 import { vectorIndexKind } from "./postgres-vector.js";
 
 /** Below this many rows a `createMemories` keeps the live index (the DDL costs more than it saves). */
 export const REBUILD_MIN_ROWS = 1000;
 /** The largest `maintenance_work_mem` a rebuild asks for (MB). */
 const MAX_BUILD_MB = 2048;
-/** Lines per chunk written to the COPY stream (bounded memory). */
-const COPY_CHUNK = 500;
 /** Rows per JSON statement where there is no COPY (about 4 MB at 384 dimensions). */
 const JSON_CHUNK = 1000;
 /** json_to_recordset's column types; the embedding stays text until the staging table's cast. */
@@ -41,7 +40,7 @@ const COLUMNS = columnList(RECORDS.memories);
 const VALUE_COLUMNS = RECORDS.memories.columns.filter((c) => c.name !== "id" && c.name !== "type");
 
 const CREATE_STAGING = `CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (LIKE memories) ON COMMIT DROP`;
-const COPY_STAGING = `COPY ${STAGING} (${COLUMNS}) FROM STDIN`;
+const COPY_STAGING = `COPY ${STAGING} (${COLUMNS}) FROM STDIN (FORMAT binary)`;
 const FIND_CLASH = `SELECT l.id FROM ${STAGING} l JOIN memories m ON m.id = l.id
 	WHERE m.type <> l.type LIMIT 1`;
 /** The upsert; `skipIdentical` leaves rows whose stored values are the same untouched. */
@@ -61,29 +60,6 @@ const INDEX_STATE = `SELECT pg_has_role(c.relowner, 'USAGE') AS owner,
 	to_regclass('memories_embedding') IS NOT NULL AS indexed,
 	(SELECT count(*) FROM (SELECT 1 FROM memories LIMIT $1::bigint + 1) s)::bigint AS rows
 	FROM pg_class c WHERE c.oid = 'memories'::regclass`;
-
-/** COPY's text format: backslash, tab, newline and carriage return escaped. */
-function field(value: string): string {
-	return /[\\\t\n\r]/.test(value)
-		? value.replace(/[\\\t\n\r]/g, (c) =>
-				c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
-			)
-		: value;
-}
-
-function line(r: BulkMemoryRow): string {
-	const embedding = r.vector ? toPgVectorText(r.vector) : "\\N";
-	return `${r.id}\t${field(r.type)}\t${r.roomId}\t${r.agentId}\t${r.userId}\t${field(r.contentJson)}\t${embedding}\t${r.unique ? "t" : "f"}\t${r.createdAt}\n`;
-}
-
-/** The COPY data, a chunk of lines at a time. */
-function* lines(rows: readonly BulkMemoryRow[]): Generator<string> {
-	for (let i = 0; i < rows.length; i += COPY_CHUNK) {
-		let chunk = "";
-		for (const r of rows.slice(i, i + COPY_CHUNK)) chunk += line(r);
-		yield chunk;
-	}
-}
 
 /** The staging rows as json_to_recordset's parameter (PGlite, which has no COPY FROM STDIN here). */
 function jsonRows(rows: readonly BulkMemoryRow[]): string {
@@ -109,7 +85,7 @@ const FILL_STAGING_JSON = `INSERT INTO ${STAGING} (${COLUMNS})
 
 /** Fills the staging table: COPY where the session can (node-postgres), else JSON chunks. */
 async function fillStaging(session: SqlSession, rows: readonly BulkMemoryRow[]): Promise<void> {
-	if (session.copyFrom) return session.copyFrom(COPY_STAGING, lines(rows));
+	if (session.copyFrom) return session.copyFrom(COPY_STAGING, binaryCopyChunks(rows));
 	for (let i = 0; i < rows.length; i += JSON_CHUNK) {
 		await session.run(FILL_STAGING_JSON, [jsonRows(rows.slice(i, i + JSON_CHUNK))]);
 	}

@@ -15,10 +15,10 @@ export interface SqlSession {
 	/** Runs a script of several statements without parameters (migrations). */
 	exec(script: string): Promise<void>;
 	/**
-	 * Optional (node-postgres, inside a transaction): `COPY … FROM STDIN` fed with `chunks` (COPY's
-	 * text format), one chunk at a time.
+	 * Optional (node-postgres, inside a transaction): `COPY … FROM STDIN` fed with `chunks` (in the
+	 * format the statement names), one chunk at a time.
 	 */
-	copyFrom?(sql: string, chunks: Iterable<string>): Promise<void>;
+	copyFrom?(sql: string, chunks: Iterable<string | Uint8Array>): Promise<void>;
 }
 
 export interface SqlDriver {
