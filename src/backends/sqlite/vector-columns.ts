@@ -5,11 +5,12 @@
  * Float32Arrays, never a read through SQL. Similarities are computed exactly as
  * `cosineSimilarity` does (float64 sums over the float32 values), ties broken by id.
  *
- * Each row also has a binary code (one sign bit per dimension, relative to the mean vector) for
- * the approximate search: Hamming distance over the codes picks candidates, which are rescored
- * exactly. This file knows nothing of SQL; sqlite-vector-cache.ts keeps it in step with the table.
+ * Each row also has a binary code (sign-codes.ts) for the approximate search: Hamming distance
+ * over the codes picks candidates, which are rescored exactly. This file knows nothing of SQL;
+ * sqlite-vector-cache.ts keeps it in step with the table.
  */
 import { TopK } from "../../core/vector.js";
+import { SignCodes } from "./sign-codes.js";
 
 export interface ColumnFilter {
 	type: string;
@@ -44,16 +45,8 @@ const DEAD = -1;
 /** Far above the rounding difference of two orders of summation, far below real score gaps. */
 const ROUGH_MARGIN = 1e-9;
 
-/** Set bits in a 32-bit word. */
-function popcount(x: number): number {
-	let v = x - ((x >>> 1) & 0x55555555);
-	v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-	return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
-}
-
 export class VectorColumns {
 	readonly dimension: number;
-	readonly #words: number;
 	#capacity = 0;
 	/** Slots in use (live and dead); `live` of them hold a row. */
 	#size = 0;
@@ -71,16 +64,13 @@ export class VectorColumns {
 	#squaredNorms = new Float64Array(0);
 	/** 1 / norm, for the fast pre-check of a row's similarity (0 for a zero vector). */
 	#inverseNorms = new Float64Array(0);
-	#bits = new Int32Array(0);
-	/** The centre the sign bits are taken around (fixed at construction: codes stay comparable). */
-	readonly #centre: Float32Array;
+	readonly #codes: SignCodes;
 	/** Scratch: the slots passing a filter. */
 	#matched = new Int32Array(0);
 
 	constructor(dimension: number, centre?: Float32Array) {
 		this.dimension = dimension;
-		this.#words = Math.ceil(dimension / 32);
-		this.#centre = centre ?? new Float32Array(dimension);
+		this.#codes = new SignCodes(dimension, centre);
 	}
 
 	get live(): number {
@@ -106,7 +96,7 @@ export class VectorColumns {
 		this.#vectors = copy(this.#vectors, (n) => new Float32Array(n), d);
 		this.#squaredNorms = copy(this.#squaredNorms, (n) => new Float64Array(n), 1);
 		this.#inverseNorms = copy(this.#inverseNorms, (n) => new Float64Array(n), 1);
-		this.#bits = copy(this.#bits, (n) => new Int32Array(n), this.#words);
+		this.#codes.grow(cap, this.#size);
 		this.#matched = new Int32Array(cap);
 		this.#capacity = cap;
 	}
@@ -130,7 +120,7 @@ export class VectorColumns {
 		for (let j = 0; j < d; j++) sq += (v[j] as number) * (v[j] as number);
 		this.#squaredNorms[slot] = sq;
 		this.#inverseNorms[slot] = sq === 0 ? 0 : 1 / Math.sqrt(sq);
-		this.#encode(v, this.#bits, slot * this.#words);
+		this.#codes.set(slot, v);
 	}
 
 	remove(id: string): void {
@@ -146,7 +136,6 @@ export class VectorColumns {
 
 	#pack(): void {
 		const d = this.dimension;
-		const w = this.#words;
 		let to = 0;
 		for (let from = 0; from < this.#size; from++) {
 			const id = this.#ids[from];
@@ -161,25 +150,12 @@ export class VectorColumns {
 				this.#squaredNorms[to] = this.#squaredNorms[from] as number;
 				this.#inverseNorms[to] = this.#inverseNorms[from] as number;
 				this.#vectors.copyWithin(to * d, from * d, (from + 1) * d);
-				this.#bits.copyWithin(to * w, from * w, (from + 1) * w);
+				this.#codes.move(from, to);
 			}
 			to++;
 		}
 		this.#ids.length = to;
 		this.#size = to;
-	}
-
-	#encode(v: Float32Array, out: Int32Array, at: number): void {
-		const c = this.#centre;
-		for (let wd = 0; wd < this.#words; wd++) {
-			let b = 0;
-			const base = wd * 32;
-			const end = Math.min(32, this.dimension - base);
-			for (let j = 0; j < end; j++) {
-				if ((v[base + j] as number) > (c[base + j] as number)) b |= 1 << j;
-			}
-			out[at + wd] = b;
-		}
 	}
 
 	/** The slots passing `f`, in `#matched[0..n)`; returns n. */
@@ -309,26 +285,8 @@ export class VectorColumns {
 		const want = Math.max(opts.rescore, count);
 		if (n <= opts.exactBelow || n <= want)
 			return this.#rank(query, this.#matched, n, count, threshold);
-		const w = this.#words;
-		const code = new Int32Array(w);
-		this.#encode(query, code, 0);
-		const bits = this.#bits;
-		const slots = this.#matched;
-		const distance = new Uint16Array(n);
-		const histogram = new Int32Array(w * 32 + 1);
-		for (let k = 0; k < n; k++) {
-			const o = (slots[k] as number) * w;
-			let h = 0;
-			for (let wd = 0; wd < w; wd++) h += popcount((bits[o + wd] as number) ^ (code[wd] as number));
-			distance[k] = h;
-			histogram[h] = (histogram[h] as number) + 1;
-		}
-		let cut = 0;
-		for (let acc = histogram[0] as number; acc < want; acc += histogram[++cut] as number);
 		const chosen = new Int32Array(n);
-		let m = 0;
-		for (let k = 0; k < n; k++)
-			if ((distance[k] as number) <= cut) chosen[m++] = slots[k] as number;
+		const m = this.#codes.nearest(query, this.#matched, n, want, chosen);
 		return this.#rank(query, chosen, m, count, threshold);
 	}
 }

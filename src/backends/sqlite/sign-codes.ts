@@ -1,0 +1,90 @@
+/**
+ * The binary codes of the approximate search over the in-memory copy (vector-columns.ts): one sign
+ * bit per dimension, relative to a fixed centre (the mean vector), per slot. The Hamming distance
+ * of two codes picks candidates, which the copy then ranks exactly.
+ */
+
+/** Set bits in a 32-bit word. */
+function popcount(x: number): number {
+	let v = x - ((x >>> 1) & 0x55555555);
+	v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+	return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+}
+
+export class SignCodes {
+	readonly #dimension: number;
+	/** 32-bit words per code. */
+	readonly #words: number;
+	/** The centre the sign bits are taken around (fixed at construction: codes stay comparable). */
+	readonly #centre: Float32Array;
+	#bits = new Int32Array(0);
+
+	constructor(dimension: number, centre?: Float32Array) {
+		this.#dimension = dimension;
+		this.#words = Math.ceil(dimension / 32);
+		this.#centre = centre ?? new Float32Array(dimension);
+	}
+
+	/** Room for `capacity` slots, keeping the codes of the first `size`. */
+	grow(capacity: number, size: number): void {
+		const next = new Int32Array(capacity * this.#words);
+		next.set(this.#bits.subarray(0, size * this.#words));
+		this.#bits = next;
+	}
+
+	/** Stores the code of `v` in `slot`. */
+	set(slot: number, v: Float32Array): void {
+		this.#encode(v, this.#bits, slot * this.#words);
+	}
+
+	/** Copies the code in slot `from` to slot `to`. */
+	move(from: number, to: number): void {
+		const w = this.#words;
+		this.#bits.copyWithin(to * w, from * w, (from + 1) * w);
+	}
+
+	#encode(v: Float32Array, out: Int32Array, at: number): void {
+		const c = this.#centre;
+		for (let wd = 0; wd < this.#words; wd++) {
+			let b = 0;
+			const base = wd * 32;
+			const end = Math.min(32, this.#dimension - base);
+			for (let j = 0; j < end; j++) {
+				if ((v[base + j] as number) > (c[base + j] as number)) b |= 1 << j;
+			}
+			out[at + wd] = b;
+		}
+	}
+
+	/**
+	 * Of the first `n` slots of `slots`, the `want` whose codes are nearest to the code of `query`
+	 * by Hamming distance, and any tied with the last: into `chosen[0..m)`; returns m.
+	 */
+	nearest(
+		query: Float32Array,
+		slots: Int32Array,
+		n: number,
+		want: number,
+		chosen: Int32Array,
+	): number {
+		const w = this.#words;
+		const code = new Int32Array(w);
+		this.#encode(query, code, 0);
+		const bits = this.#bits;
+		const distance = new Uint16Array(n);
+		const histogram = new Int32Array(w * 32 + 1);
+		for (let k = 0; k < n; k++) {
+			const o = (slots[k] as number) * w;
+			let h = 0;
+			for (let wd = 0; wd < w; wd++) h += popcount((bits[o + wd] as number) ^ (code[wd] as number));
+			distance[k] = h;
+			histogram[h] = (histogram[h] as number) + 1;
+		}
+		let cut = 0;
+		for (let acc = histogram[0] as number; acc < want; acc += histogram[++cut] as number);
+		let m = 0;
+		for (let k = 0; k < n; k++)
+			if ((distance[k] as number) <= cut) chosen[m++] = slots[k] as number;
+		return m;
+	}
+}
