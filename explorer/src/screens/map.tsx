@@ -1,49 +1,30 @@
 /**
  * The map: every embedded memory of a room (or of the database) projected to 2-D in a worker
- * (PCA at once, then UMAP for sets up to UMAP_LIMIT), drawn on a canvas, coloured by room, type
- * or speaker; hover to read, click to open, type to highlight. Keyboard: +/- zoom, arrows pan,
- * 0 fits, Enter opens the hovered point.
+ * (map/projection.ts), drawn on a canvas (map/scatter.ts), coloured by room, type or speaker
+ * (map/legend.ts); hover to read, click to open, type to highlight. Keyboard: +/- zoom, arrows
+ * pan, 0 fits, Enter opens the hovered point.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { shortId, time } from "../format.js";
+import { type ColourBy, colourCategories } from "../map/legend.js";
+import { useProjection } from "../map/projection.js";
 import { OTHER, PALETTE, Scatter } from "../map/scatter.js";
-import type { ProjectReply, ProjectRequest } from "../map/worker.js";
 import { href } from "../router.js";
-import type { MapData, RoomSummary } from "../types.js";
+import type { RoomSummary } from "../types.js";
 import { ErrorBox, Loading } from "../ui/bits.js";
 import { roomLabel } from "./rooms.js";
-
-const UMAP_LIMIT = 20_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-/i;
-type ColourBy = "room" | "type" | "speaker";
-
-/** What the tests (and the curious) can read: how long from data arrival to the first drawing. */
-declare global {
-	interface Window {
-		__explorerMap?: { points: number; arrivedToDrawnMs: number; method: string; done: boolean };
-	}
-}
 
 export function MapScreen({ roomId }: { roomId?: string }) {
 	const [rooms, setRooms] = useState<RoomSummary[]>([]);
 	const [limit, setLimit] = useState(20_000);
-	const [data, setData] = useState<MapData | null>(null);
-	const [positions, setPositions] = useState<{
-		p: Float32Array;
-		method: string;
-		progress: number;
-		fit: boolean;
-	} | null>(null);
 	const [colourBy, setColourBy] = useState<ColourBy>(roomId ? "speaker" : "room");
 	const [highlight, setHighlight] = useState("");
 	const [hovered, setHovered] = useState(-1);
 	const [mouse, setMouse] = useState({ x: 0, y: 0 });
-	const [error, setError] = useState<unknown>(null);
 	const [timing, setTiming] = useState<string>("");
 	const canvas = useRef<HTMLCanvasElement>(null);
 	const scatter = useRef<Scatter | null>(null);
-	const arrived = useRef(0);
 	const drawnOnce = useRef(false);
 
 	useEffect(() => {
@@ -54,87 +35,17 @@ export function MapScreen({ roomId }: { roomId?: string }) {
 		[rooms],
 	);
 
-	// Fetch the points, then project them in the worker.
+	// A new scope: nothing hovered, and its first drawing is timed again.
 	useEffect(() => {
-		setData(null);
-		setPositions(null);
-		setError(null);
 		setHovered(-1);
 		drawnOnce.current = false;
-		window.__explorerMap = undefined;
-		const worker = new Worker(new URL("./map-worker.js", location.href), { type: "module" });
-		let job = 0;
-		let cancelled = false;
-		worker.onmessage = (e: MessageEvent<ProjectReply>) => {
-			const r = e.data;
-			if (r.kind === "error") return setError(new Error(`Projection failed: ${r.message}`));
-			setPositions((old) => ({
-				p: r.positions,
-				method: r.method,
-				progress: r.progress,
-				fit: old === null,
-			}));
-			if (window.__explorerMap) {
-				window.__explorerMap.method = r.method;
-				window.__explorerMap.done = r.done;
-			}
-		};
-		worker.onerror = (e) => setError(new Error(`Projection worker: ${e.message}`));
-		api
-			.mapData({ limit, ...(roomId ? { roomId } : {}) })
-			.then((d) => {
-				if (cancelled) return;
-				arrived.current = performance.now();
-				setData(d);
-				const request: ProjectRequest = {
-					job: ++job,
-					vectors: d.vectors,
-					n: d.ids.length,
-					dimension: d.dimension,
-					umapLimit: UMAP_LIMIT,
-				};
-				worker.postMessage(request);
-			})
-			.catch((e) => !cancelled && setError(e));
-		return () => {
-			cancelled = true;
-			worker.terminate();
-		};
 	}, [roomId, limit]);
+	const { data, positions, error, arrived } = useProjection(roomId, limit);
 
-	const categories = useMemo(() => {
-		if (!data)
-			return {
-				colour: new Uint8Array(0),
-				legend: [] as { label: string; colour: string; count: number }[],
-			};
-		const keys =
-			colourBy === "room" ? data.rooms : colourBy === "type" ? data.types : data.speakers;
-		const counts = new Map<string, number>();
-		for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-		const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, PALETTE.length);
-		const index = new Map(top.map(([k], i) => [k, i] as const));
-		const colour = new Uint8Array(keys.length);
-		keys.forEach((k, i) => {
-			colour[i] = index.get(k) ?? PALETTE.length;
-		});
-		const label = (k: string) =>
-			colourBy === "room"
-				? (roomNames.get(k) ?? shortId(k))
-				: colourBy === "speaker"
-					? UUID.test(k)
-						? shortId(k)
-						: k
-					: k;
-		const legend = top.map(([k, count], i) => ({
-			label: label(k),
-			colour: PALETTE[i] as string,
-			count,
-		}));
-		const rest = keys.length - top.reduce((s, [, c]) => s + c, 0);
-		if (rest > 0) legend.push({ label: "other", colour: OTHER, count: rest });
-		return { colour, legend };
-	}, [data, colourBy, roomNames]);
+	const categories = useMemo(
+		() => colourCategories(data, colourBy, roomNames),
+		[data, colourBy, roomNames],
+	);
 
 	const marked = useMemo(() => {
 		const q = highlight.trim().toLowerCase();
