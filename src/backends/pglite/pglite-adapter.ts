@@ -7,16 +7,17 @@
  */
 import type { PGliteInterface, PGliteOptions } from "@electric-sql/pglite";
 import { ConfigurationError, VectorExtensionUnavailableError } from "../../core/errors.js";
-import { ready } from "../../core/sql/context.js";
-import type { SettingsOptions } from "../../core/sql/migrate.js";
-import { SerialDriver } from "../../core/sql/serial-driver.js";
 import {
 	createContext,
+	ready,
+	refuseInTransaction,
 	SqlAdapterView,
 	type SqlBackend,
 	type SqlContext,
-	SqlDatabaseAdapter,
-} from "../../core/sql/sql-adapter.js";
+} from "../../core/sql/context.js";
+import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { SerialDriver } from "../../core/sql/serial-driver.js";
+import { SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
 import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
 import { postgresBackend, readPgvectorVersion } from "../postgres/postgres-backend.js";
 import { postgresBulkMemories } from "../postgres/postgres-bulk.js";
@@ -116,7 +117,8 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 		filter: SubscribeFilter,
 		listener: (event: MemoryEvent) => void,
 	): Promise<Unsubscribe> {
-		this.refuseInTransaction(
+		refuseInTransaction(
+			this.ctx,
 			"subscribe",
 			"PGlite has one connection: call subscribe on the adapter, outside transaction()",
 		);

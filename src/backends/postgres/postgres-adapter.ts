@@ -11,15 +11,15 @@ import {
 	VectorExtensionUnavailableError,
 } from "../../core/errors.js";
 import { type CircuitState, Resilience, type ResilienceOptions } from "../../core/resilience.js";
-import type { SettingsOptions } from "../../core/sql/migrate.js";
-import { withPrelude } from "../../core/sql/session.js";
 import {
 	createContext,
 	SqlAdapterView,
 	type SqlBackend,
 	type SqlContext,
-	SqlDatabaseAdapter,
-} from "../../core/sql/sql-adapter.js";
+} from "../../core/sql/context.js";
+import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { withPrelude } from "../../core/sql/session.js";
+import { SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
 import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
 import { toPgVectorBinary } from "../../core/vector.js";
 import type { PgClientConfig, PgPool, PgPoolConfig } from "./pg-types.js";
@@ -169,7 +169,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 	 */
 	override async close(): Promise<void> {
 		const view = this.#own.userView;
-		if (view && !this.inTransaction) return view.close();
+		if (view && this.ctx.scope === null) return view.close();
 		return super.close();
 	}
 

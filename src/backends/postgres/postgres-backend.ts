@@ -5,9 +5,9 @@
  * after bulk inserts.
  */
 import type { BulkMemories } from "../../core/sql/bulk.js";
+import type { SqlBackend } from "../../core/sql/context.js";
 import type { SqlDriver, SqlSession } from "../../core/sql/driver.js";
 import type { Migration } from "../../core/sql/family.js";
-import type { SqlBackend } from "../../core/sql/sql-adapter.js";
 import type { AdapterCapabilities } from "../../core/types.js";
 import { vectorIndexSql } from "./postgres-bulk.js";
 import { type ChannelListener, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";

@@ -19,10 +19,10 @@
  * written, never ids, rooms or content.
  */
 import { ClosedError } from "../../core/errors.js";
+import type { MemoryEventSource } from "../../core/sql/context.js";
 import type { Row, SqlSession } from "../../core/sql/driver.js";
 import { newId } from "../../core/sql/prepare.js";
 import { toMemory } from "../../core/sql/rows.js";
-import type { MemoryEventSource } from "../../core/sql/sql-adapter.js";
 import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
 import { postgresFamily } from "./postgres-family.js";
 

@@ -4,15 +4,17 @@
  */
 import type { Database } from "better-sqlite3";
 import { ConfigurationError, ReadOnlyDatabaseError } from "../../core/errors.js";
-import type { SettingsOptions } from "../../core/sql/migrate.js";
-import { type SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
 import {
 	createContext,
+	ready,
+	refuseInTransaction,
 	SqlAdapterView,
 	type SqlBackend,
 	type SqlContext,
-	SqlDatabaseAdapter,
-} from "../../core/sql/sql-adapter.js";
+} from "../../core/sql/context.js";
+import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { type SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
+import { SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
 import { assertCount } from "../../core/validation.js";
 import { betterSqliteConnection } from "./sqlite-connection.js";
 import { sqliteDriverOptions, wrapSqliteError } from "./sqlite-errors.js";
@@ -147,8 +149,8 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 	 * throws ValidationError (it runs alone on the connection the transaction holds), as `compact` does.
 	 */
 	async rebuildVectorIndex(): Promise<void> {
-		const { backend, settings } = this.ready();
-		this.refuseInTransaction("rebuildVectorIndex", OUTSIDE_TRANSACTION);
+		const { backend, settings } = ready(this.ctx);
+		refuseInTransaction(this.ctx, "rebuildVectorIndex", OUTSIDE_TRANSACTION);
 		if (this.capabilities.vectorSearch !== "vec0") return;
 		await maintain(backend, "rebuildVectorIndex", () =>
 			backend.driver.transaction((s) => rebuildIndex(s, settings.embeddingDimension)),
@@ -160,10 +162,10 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 	 * deleted vectors keep their space), then VACUUMs and truncates the WAL.
 	 */
 	async compact(): Promise<void> {
-		this.ready();
-		this.refuseInTransaction("compact", OUTSIDE_TRANSACTION);
+		ready(this.ctx);
+		refuseInTransaction(this.ctx, "compact", OUTSIDE_TRANSACTION);
 		await this.rebuildVectorIndex();
-		const { backend } = this.ready();
+		const { backend } = ready(this.ctx);
 		const conn = this.#state.conn as SerialConnection;
 		const driver = this.#state.driver as SerialDriver;
 		// VACUUM cannot run inside a transaction: it runs alone on the connection instead.

@@ -5,15 +5,17 @@
  */
 import type { Database, SqlJsConfig, SqlJsStatic } from "sql.js";
 import { ConfigurationError } from "../../core/errors.js";
-import type { SettingsOptions } from "../../core/sql/migrate.js";
-import { SerialDriver } from "../../core/sql/serial-driver.js";
 import {
 	createContext,
+	ready,
+	refuseInTransaction,
 	SqlAdapterView,
 	type SqlBackend,
 	type SqlContext,
-	SqlDatabaseAdapter,
-} from "../../core/sql/sql-adapter.js";
+} from "../../core/sql/context.js";
+import type { SettingsOptions } from "../../core/sql/migrate.js";
+import { SerialDriver } from "../../core/sql/serial-driver.js";
+import { SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
 import { sqliteDriverOptions } from "../sqlite/sqlite-errors.js";
 import { sqliteFamily } from "../sqlite/sqlite-family.js";
 import { markIndexStale } from "../sqlite/sqlite-vec-index.js";
@@ -86,9 +88,10 @@ export class SqlJsDatabaseAdapter extends SqlDatabaseAdapter {
 	 * (inside the transaction it would wait for) it throws ValidationError.
 	 */
 	async export(): Promise<Uint8Array> {
-		this.ready();
+		ready(this.ctx);
 		// sql.js reopens the database to export it, which would end the open transaction.
-		this.refuseInTransaction(
+		refuseInTransaction(
+			this.ctx,
 			"export",
 			"export() waits for open transactions: call it on the adapter, outside transaction()",
 		);

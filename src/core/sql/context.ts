@@ -4,7 +4,7 @@
  * (the transaction it runs in, the prelude of an `asUser` view). A transaction or a view is the same
  * facade over another context; nothing here is reached through `this`.
  */
-import { ClosedError } from "../errors.js";
+import { ClosedError, ValidationError } from "../errors.js";
 import type { AdapterCapabilities, MemoryEvent, SubscribeFilter, Unsubscribe } from "../types.js";
 import type { Row, SqlDriver, SqlSession } from "./driver.js";
 import type { Migration, SqlFamily, VectorSearch } from "./family.js";
@@ -152,6 +152,14 @@ export function ready(ctx: SqlContext): { backend: SqlBackend; settings: Databas
 			"this transaction has ended; use the adapter, not tx, outside transaction()",
 		);
 	return { backend, settings };
+}
+
+/**
+ * Refuses `what` on a transaction view, with a typed error: for a backend member that needs the
+ * connection the open transaction holds (it would wait for itself).
+ */
+export function refuseInTransaction(ctx: SqlContext, what: string, why: string): void {
+	if (ctx.scope) throw new ValidationError(what, why);
 }
 
 /** Tells the backend rows were written to an indexed table. */

@@ -1,9 +1,8 @@
 /**
- * The contract, implemented once over SQL: one facade over a small context (sql/context.ts). Each
- * method checks nothing itself; it hands its context to a topic module of plain functions
- * (accounts.ts, rooms.ts, …, memories.ts, search.ts, knowledge.ts, portable-calls.ts). A
- * transaction or a view is a new facade over a context bound to it (`view()`), so every member a
- * backend adds works there too.
+ * The contract, implemented once over SQL: a facade whose methods each hand their context
+ * (context.ts) to a topic module of plain functions (accounts.ts, rooms.ts, …, search.ts,
+ * knowledge.ts, ../../portable/calls.ts). A transaction or a view is a new facade over a context
+ * bound to it (`view()`), so every member a backend adds works there too.
  */
 
 import * as portable from "../../portable/calls.js";
@@ -15,7 +14,7 @@ import type { ImportOptions, ImportSummary, PortableRecord } from "../portable-t
 import type * as T from "../types.js";
 import * as accounts from "./accounts.js";
 import * as cache from "./cache.js";
-import { ready, type SqlBackend, type SqlContext } from "./context.js";
+import { ready, type SqlContext } from "./context.js";
 import { getCachedEmbeddings } from "./embedding-cache.js";
 import * as forget from "./forget.js";
 import * as goals from "./goals.js";
@@ -24,7 +23,6 @@ import * as lifecycle from "./lifecycle.js";
 import * as logs from "./logs.js";
 import * as memories from "./memories.js";
 import * as reads from "./memory-reads.js";
-import type { DatabaseSettings } from "./migrate.js";
 import * as participants from "./participants.js";
 import type { ReembedOptions, ReembedResult, ReembedStatus } from "./reembed.js";
 import * as reembedding from "./reembed.js";
@@ -36,17 +34,9 @@ import { runTransaction } from "./session.js";
 import { stats } from "./stats.js";
 import { subscribe } from "./subscribe.js";
 
-export type { MemoryEventSource, SqlBackend, SqlContext, SqlStatement } from "./context.js";
-export { createContext, SqlAdapterView } from "./context.js";
-export { DUPLICATE_SIMILARITY } from "./memories.js";
-
 export class SqlDatabaseAdapter implements DatabaseAdapter {
-	/** The context this facade's calls run in (an adapter's, a transaction's or a view's). */
-	protected readonly ctx: SqlContext;
-
-	constructor(ctx: SqlContext) {
-		this.ctx = ctx;
-	}
+	/** `ctx`: the context this facade's calls run in (an adapter's, a transaction's or a view's). */
+	constructor(protected readonly ctx: SqlContext) {}
 
 	/**
 	 * This adapter's facade over another context (a transaction's or a view's). A backend that adds
@@ -54,24 +44,6 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 	 */
 	protected view(ctx: SqlContext): SqlDatabaseAdapter {
 		return new SqlDatabaseAdapter(ctx);
-	}
-
-	/** The backend and settings, or a ClosedError saying why they are not available. */
-	protected ready(): { backend: SqlBackend; settings: DatabaseSettings } {
-		return ready(this.ctx);
-	}
-
-	/** True on a `transaction()` view (its calls run inside the open transaction). */
-	protected get inTransaction(): boolean {
-		return this.ctx.scope !== null;
-	}
-
-	/**
-	 * Refuses `what` on a transaction view, with a typed error: for a backend member that needs the
-	 * connection the open transaction holds (it would wait for itself).
-	 */
-	protected refuseInTransaction(what: string, why: string): void {
-		if (this.ctx.scope) throw new ValidationError(what, why);
 	}
 
 	// ---- lifecycle ----
@@ -273,10 +245,6 @@ export class SqlDatabaseAdapter implements DatabaseAdapter {
 	createKnowledge(item: T.KnowledgeItem): Promise<void> {
 		return knowledge.createKnowledge(this.ctx, item);
 	}
-	/**
-	 * One item (a uuid also takes the chunks naming it as `originalId`), or with
-	 * `<uuid>-chunk-*` every `<uuid>-chunk-<n>` item: ElizaOS's cleanup of a changed file.
-	 */
 	removeKnowledge(id: T.UUID): Promise<void> {
 		return knowledge.removeKnowledge(this.ctx, id);
 	}

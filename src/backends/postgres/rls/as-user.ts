@@ -4,7 +4,7 @@
  * the transaction, so `auth.uid()` and the row-level security policies see them.
  */
 import { ValidationError } from "../../../core/errors.js";
-import type { SqlStatement } from "../../../core/sql/sql-adapter.js";
+import type { SqlStatement } from "../../../core/sql/context.js";
 import * as v from "../../../core/validation.js";
 
 /** The roles a request may take, as in Supabase. Default: `authenticated`. */
