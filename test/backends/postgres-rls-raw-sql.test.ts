@@ -2,14 +2,15 @@
  * Row-level security tried as Supabase's API (PostgREST) or any SQL client uses it, not through the
  * adapter: a non-superuser LOGIN role (like Supabase's `authenticator`, granted `anon` and
  * `authenticated`) connects on a plain pg.Client, does `SET ROLE authenticated` and sets
- * `request.jwt.claims` itself, then tries to move or create rows into scopes it does not belong to.
- * Each attempt runs in its own transaction, rolled back, so the world stays as `populate` made it.
+ * `request.jwt.claims` itself (./postgres/rls-login.ts), then tries to move or create rows into
+ * scopes it does not belong to. Each attempt runs in its own transaction, rolled back, so the world
+ * stays as `populate` made it.
  */
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
 import { rowLevelSecurityMigrations } from "../../src/backends/postgres/rls/rls-migration.js";
 import { setupTestDatabase } from "./postgres/helpers.js";
+import { done, type LoginRole, loginRole, refused, type Statement } from "./postgres/rls-login.js";
 import {
 	A,
 	AGENT,
@@ -26,79 +27,24 @@ import {
 
 const db = await setupTestDatabase("postgres row-level security by raw SQL");
 const SCHEMA = `rls_raw_${process.pid}`;
-const LOGIN = `agentmem_authenticator_${process.pid}`;
-
-type Claims = Record<string, unknown>;
-/** What a statement did: the rows it returned and its row count, or the error's SQLSTATE. */
-type Outcome = { rows: Record<string, unknown>[]; count: number } | { error: string };
 
 if (db) {
 	describe("postgres row-level security, raw SQL as authenticated through a login role", () => {
 		let owner: PostgresDatabaseAdapter;
-		let client: pg.Client;
+		let login: LoginRole;
 
-		/** Runs statements as `role` with `claims`, in one transaction that is rolled back. */
-		async function as(
-			role: "anon" | "authenticated",
-			claims: Claims,
-			statements: [string, unknown[]?][],
-		): Promise<Outcome[]> {
-			const out: Outcome[] = [];
-			await client.query("BEGIN");
-			try {
-				await client.query(`SET LOCAL ROLE ${role}`);
-				await client.query("SELECT set_config('request.jwt.claims', $1, true)", [
-					JSON.stringify({ ...claims, role }),
-				]);
-				for (const [sql, params] of statements) {
-					await client.query("SAVEPOINT attempt");
-					try {
-						const r = await client.query(sql, params);
-						out.push({ rows: r.rows, count: r.rowCount ?? 0 });
-					} catch (err) {
-						out.push({ error: (err as { code?: string }).code ?? String(err) });
-						await client.query("ROLLBACK TO SAVEPOINT attempt");
-					}
-				}
-			} finally {
-				await client.query("ROLLBACK");
-			}
-			return out;
-		}
-		const asA = (...statements: [string, unknown[]?][]) =>
-			as("authenticated", { sub: A }, statements);
-		/** Refused: an error (42501: RLS or privileges), or a statement that touched no row. */
-		const refused = (o: Outcome | undefined) =>
-			expect(o && ("error" in o ? o.error : o.count)).toSatisfy(
-				(v: unknown) => v === "42501" || v === 0,
-			);
-		const done = (o: Outcome | undefined, count = 1) => expect(o).toMatchObject({ count });
+		const as: LoginRole["as"] = (...args) => login.as(...args);
+		const asA = (...statements: Statement[]) => as("authenticated", { sub: A }, statements);
 
 		beforeAll(async () => {
 			if (!db) return;
 			owner = await db.adapter({ rowLevelSecurity: true, embeddingDimension: 4, schema: SCHEMA });
 			await populate(owner);
-			await db.sql(`DROP ROLE IF EXISTS ${LOGIN}`);
-			await db.sql(`CREATE ROLE ${LOGIN} LOGIN NOINHERIT NOSUPERUSER`);
-			await db.sql(`GRANT anon, authenticated TO ${LOGIN}`);
-			const url = new URL(db.url);
-			url.username = LOGIN;
-			url.password = "";
-			client = new pg.Client({ connectionString: url.toString() });
-			await client.connect();
-			await client.query(`SET search_path = ${SCHEMA}, public`);
-			const [me] = (
-				await client.query<{ rolsuper: boolean }>(
-					"SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
-				)
-			).rows;
-			expect(me?.rolsuper).toBe(false);
+			login = await loginRole(db, SCHEMA);
 		});
 		afterAll(async () => {
-			await client?.end();
+			await login?.close();
 			await owner?.close();
-			await db?.sql(`DROP OWNED BY ${LOGIN}`).catch(() => undefined);
-			await db?.sql(`DROP ROLE IF EXISTS ${LOGIN}`);
 		});
 
 		it("refuses the participants exploit: moving one's own participant row into another room", async () => {
@@ -349,14 +295,14 @@ if (db) {
 				${first?.sql}
 				SET search_path = public;`);
 			const exploit = async () => {
-				await client.query(`SET search_path = ${schema}, public`);
+				await login.client.query(`SET search_path = ${schema}, public`);
 				try {
 					return await asA([
 						"UPDATE participants SET room_id = $1 WHERE user_id = $2",
 						[ROOM_B, A],
 					]);
 				} finally {
-					await client.query(`SET search_path = ${SCHEMA}, public`);
+					await login.client.query(`SET search_path = ${SCHEMA}, public`);
 				}
 			};
 			expect(await exploit()).toMatchObject([{ count: 1 }]); // the hole of the old version
