@@ -14,6 +14,7 @@
 import type { Migration } from "../../../core/sql/family.js";
 import {
 	memoryEventsPolicyMigration,
+	roomNamesCheckedMigration,
 	roomNamesPolicyMigration,
 	scopedWritesMigration,
 } from "./rls-policies.js";
@@ -127,4 +128,5 @@ export const rowLevelSecurityMigrations: readonly Migration[] = [
 	scopedWritesMigration,
 	memoryEventsPolicyMigration,
 	roomNamesPolicyMigration,
+	roomNamesCheckedMigration,
 ];

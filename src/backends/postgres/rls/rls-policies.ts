@@ -163,3 +163,42 @@ CREATE POLICY rooms_rename ON rooms FOR UPDATE TO authenticated
   USING (${memberOf("rooms.id")}) WITH CHECK (${memberOf("rooms.id")});
 `,
 };
+
+/**
+ * setRoomName's rules for a name (assertRoomName, src/core/sql/rooms.ts) in SQL: 1 to 256 UTF-16
+ * code units (code points, plus one more for each beyond U+FFFF), not only JavaScript white space
+ * (what `trim()` removes), no control characters (C0, DEL, C1; PostgreSQL text holds no NUL).
+ */
+const VALID_ROOM_NAME = String.raw`(char_length(name)
+    + char_length(regexp_replace(name, '[^\U00010000-\U0010FFFF]', '', 'g')) <= 256
+  AND name !~ '^[ \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*$'
+  AND name !~ '[\x01-\x1f\x7f-\x9f]')`;
+
+/**
+ * Migration 104: room names stay their participants' to give, and keep setRoomName's rules when
+ * written by SQL. Migration 103 left two ways around that, open to any signed-in user:
+ * - Creating a room with a name. A new room has no participants (none can precede it), so its
+ *   name was chosen by someone who is not in it. The CLI's rooms have predictable ids
+ *   (`stableId("room", name)`) and createRoom keeps an existing name, so a user creating such a
+ *   room first named the room others were later added to; a room named like another made
+ *   `--room <name>` ambiguous. A user now creates rooms without a name (`service_role` still
+ *   names them; participants name them once in). An INSERT naming one of the caller's rooms
+ *   still passes (PostgreSQL checks the INSERT policy on the proposed row of an upsert too): it
+ *   can only conflict with that room, and its ON CONFLICT DO UPDATE is held to the rename policy.
+ * - Renaming through SQL skipped assertRoomName: a participant could store control characters
+ *   (escape sequences, printed in the operator's terminal by `agentmem list`), an empty or a
+ *   megabyte-long name. The rename policy now checks the new name (NULL, no name, stays allowed).
+ */
+export const roomNamesCheckedMigration: Migration = {
+	version: 104,
+	name: "row_level_security_room_names_checked",
+	sql: `
+DROP POLICY IF EXISTS rooms_create ON rooms;
+CREATE POLICY rooms_create ON rooms FOR INSERT TO authenticated
+  WITH CHECK (name IS NULL OR ${memberOf("rooms.id")});
+DROP POLICY IF EXISTS rooms_rename ON rooms;
+CREATE POLICY rooms_rename ON rooms FOR UPDATE TO authenticated
+  USING (${memberOf("rooms.id")})
+  WITH CHECK (${memberOf("rooms.id")} AND (name IS NULL OR ${VALID_ROOM_NAME}));
+`,
+};
