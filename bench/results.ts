@@ -45,6 +45,8 @@ export interface ContenderResult {
 	status: "ok" | "unavailable" | "failed";
 	reason?: string;
 	exact?: boolean;
+	/** The agentmem adapter's `capabilities.vectorSearch` (absent in results saved before it). */
+	searchKind?: string;
 	batchInsert?: InsertStats;
 	singleUnique?: InsertStats;
 	singlePlain?: InsertStats;

@@ -41,6 +41,7 @@ async function main(job: Job): Promise<ContenderResult> {
 			...meta,
 			status: "ok",
 			exact: contender.exact,
+			...(contender.searchKind ? { searchKind: contender.searchKind } : {}),
 			...measured,
 			baseRssBytes,
 			peakRssBytes: process.resourceUsage().maxRSS * 1024,

@@ -108,6 +108,7 @@ export async function agentmemContender(
 	let adapter: DatabaseAdapter | undefined;
 	let where: Place | undefined;
 	let exact = false;
+	let searchKind: string | undefined;
 	const memory = (row: number) => ({
 		id: w.ids[row] as UUID,
 		agentId: w.agentId as UUID,
@@ -128,6 +129,9 @@ export async function agentmemContender(
 		get exact() {
 			return exact;
 		},
+		get searchKind() {
+			return searchKind;
+		},
 		async open() {
 			await contender.close();
 			where = await place(backend, scratchDir);
@@ -137,6 +141,7 @@ export async function agentmemContender(
 				throw new Unavailable(`createAdapter(${where.url}) failed: ${(error as Error).message}`);
 			}
 			exact = adapter.capabilities.exactSearch;
+			searchKind = adapter.capabilities.vectorSearch;
 			for (const id of [w.agentId, w.userId]) {
 				await adapter.createAccount({ id: id as UUID, name: "bench", username: id });
 			}

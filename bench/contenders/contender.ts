@@ -12,6 +12,8 @@ export interface Contender {
 	readonly engine: string;
 	/** True when search is exact (brute force), so recall must be exactly 1. */
 	readonly exact: boolean;
+	/** How an approximate search finds candidates ("hnsw", "quantized"); reported beside recall. */
+	readonly searchKind?: string;
 	/** Opens a fresh, empty store (dropping what an earlier phase left). */
 	open(): Promise<void>;
 	/** Stores one row through the one-at-a-time path; absent when there is none. */
