@@ -18,7 +18,6 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { DatabaseAdapter } from "../src/core/adapter.js";
 import type { PortableRecord } from "../src/core/portable-types.js";
 import type { UUID } from "../src/core/types.js";
-import { toPgVectorText } from "../src/core/vector.js";
 import { rowText } from "./contenders/contender.js";
 import { dropDatabase, freshDatabase } from "./contenders/pg-admin.js";
 import { removeSqliteFiles, sqliteFileBytes } from "./contenders/raw-sqlite.js";
@@ -121,6 +120,26 @@ async function agentmemLoad(w: Workload, url: string, how: "createMemories" | "i
 	}
 }
 
+/** One `items` row in COPY's binary format: id, room_id (uuid), content (jsonb), embedding. */
+function binaryItem(w: Workload, r: number): Buffer {
+	const content = Buffer.from(JSON.stringify({ text: rowText(r) }), "utf8");
+	const v = rowVector(w, r);
+	const buf = Buffer.alloc(2 + 2 * 20 + 4 + 1 + content.length + 4 + 4 + 4 * v.length);
+	let at = buf.writeInt16BE(4, 0);
+	for (const id of [w.ids[r], w.roomIds[w.roomOf[r] as number]] as string[]) {
+		at = buf.writeInt32BE(16, at);
+		at += buf.write(id.replace(/-/g, ""), at, 16, "hex");
+	}
+	at = buf.writeInt32BE(content.length + 1, at);
+	at = buf.writeUInt8(1, at);
+	at += content.copy(buf, at);
+	at = buf.writeInt32BE(4 + 4 * v.length, at);
+	at = buf.writeInt16BE(v.length, at);
+	at = buf.writeInt16BE(0, at);
+	for (const x of v) at = buf.writeFloatBE(x, at);
+	return buf;
+}
+
 async function rawCopy(w: Workload, url: string) {
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();
@@ -130,16 +149,19 @@ async function rawCopy(w: Workload, url: string) {
 			`CREATE TABLE items (id uuid PRIMARY KEY, room_id uuid NOT NULL, content jsonb NOT NULL, embedding vector(${w.spec.dim}) NOT NULL)`,
 		);
 		const start = performance.now();
+		// Binary COPY, as agentmem's bulk path sends it (postgres/copy-binary.ts).
 		const stream = client.query(
-			copyFrom("COPY items (id, room_id, content, embedding) FROM STDIN"),
+			copyFrom("COPY items (id, room_id, content, embedding) FROM STDIN (FORMAT binary)"),
 		);
+		const header = Buffer.alloc(19);
+		header.write("PGCOPY\n\xff\r\n\0", 0, "latin1");
+		stream.write(header);
 		for (let row = 0; row < w.spec.n; row += 1000) {
-			let chunk = "";
-			for (let r = row; r < Math.min(w.spec.n, row + 1000); r++) {
-				chunk += `${w.ids[r]}\t${w.roomIds[w.roomOf[r] as number]}\t${JSON.stringify({ text: rowText(r) })}\t${toPgVectorText(rowVector(w, r))}\n`;
-			}
-			if (!stream.write(chunk)) await new Promise((ok) => stream.once("drain", ok));
+			const rows: Buffer[] = [];
+			for (let r = row; r < Math.min(w.spec.n, row + 1000); r++) rows.push(binaryItem(w, r));
+			if (!stream.write(Buffer.concat(rows))) await new Promise((ok) => stream.once("drain", ok));
 		}
+		stream.write(Buffer.from([0xff, 0xff]));
 		await new Promise<void>((ok, fail) => {
 			stream.on("finish", ok);
 			stream.on("error", fail);

@@ -86,7 +86,8 @@ describe("VectorColumns", () => {
 
 	it("approximate search keeps to the filters, reports exact similarities, and finds most of the exact top k", () => {
 		const columns = new VectorColumns(dim);
-		const rows = Array.from({ length: 6000 }, (_, i) => ({
+		// ~600 rows pass the filter: more than the 400 candidates a search of 10 re-ranks.
+		const rows = Array.from({ length: 12000 }, (_, i) => ({
 			id: `id-${String(i).padStart(5, "0")}`,
 			room: `r${Math.floor(i / 7) % 3}`,
 			agent: `a${Math.floor(i / 5) % 2}`,
@@ -122,5 +123,45 @@ describe("VectorColumns", () => {
 		}
 		// 16 random dimensions are a hard case for sign bits; real embeddings do far better.
 		expect(hits / 200).toBeGreaterThan(0.5);
+	});
+
+	it("over 20,000 rows the two-pass candidate choice keeps to the filter and finds the neighbours", () => {
+		const d = 192; // six code words: the first pass reads two
+		const r = seededRng(11);
+		const centres = Array.from({ length: 50 }, () =>
+			Float32Array.from({ length: d }, () => r() * 2 - 1),
+		);
+		const near = (c: Float32Array, spread: number) => c.map((x) => x + (r() * 2 - 1) * spread);
+		const columns = new VectorColumns(d);
+		const vectors = new Map<string, Float32Array>();
+		for (let i = 0; i < 40_000; i++) {
+			const v = near(centres[i % 50] as Float32Array, 0.8);
+			vectors.set(`id-${i}`, v);
+			columns.put(`id-${i}`, "t", i % 4 === 0 ? "other" : "big", "a", true, v);
+		}
+		const filter = { type: "t", room: "big", agent: "a", uniqueOnly: false };
+		let found = 0;
+		let hits = 0;
+		for (let q = 0; q < 40; q++) {
+			// Near a stored row of the room (its nearest neighbour), as a recalled memory is.
+			const row = 4 * q + 1;
+			const query = near(vectors.get(`id-${row}`) as Float32Array, 0.1);
+			// 120 candidates of 30,000: the first pass runs (it needs more than 160 per candidate).
+			const approx = columns.approximate(query, filter, 3, undefined, {
+				exactBelow: 0,
+				rescore: 100,
+			});
+			expect(approx).toHaveLength(3);
+			for (const { id, similarity } of approx) {
+				expect(Number(id.slice(3)) % 4).not.toBe(0);
+				expect(similarity).toBe(cosineSimilarity(query, vectors.get(id) as Float32Array));
+			}
+			if (approx[0]?.id === `id-${row}`) found++;
+			const want = new Set(columns.exact(query, filter, 3).map((m) => m.id));
+			hits += approx.filter((m) => want.has(m.id)).length;
+		}
+		expect(found).toBe(40);
+		// The other two of the top 3 are only close members of a 600-row cluster (random here).
+		expect(hits / 120).toBeGreaterThan(0.5);
 	});
 });

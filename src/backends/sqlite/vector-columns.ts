@@ -270,9 +270,9 @@ export class VectorColumns {
 	}
 
 	/**
-	 * Approximate search: when more than `exactBelow` rows pass the filter, the `rescore` rows
-	 * nearest by Hamming distance of their codes (and any tied with the last) are ranked exactly;
-	 * otherwise the search is exact.
+	 * Approximate search: when more than `exactBelow` rows pass the filter, the `rescore` (at least
+	 * 40 per result) rows nearest by Hamming distance of their codes (and any tied with the last)
+	 * are ranked exactly; otherwise the search is exact.
 	 */
 	approximate(
 		query: Float32Array,
@@ -282,7 +282,7 @@ export class VectorColumns {
 		opts: { exactBelow: number; rescore: number },
 	): Ranked[] {
 		const n = this.#match(f);
-		const want = Math.max(opts.rescore, count);
+		const want = Math.max(opts.rescore, 40 * count);
 		if (n <= opts.exactBelow || n <= want)
 			return this.#rank(query, this.#matched, n, count, threshold);
 		const chosen = new Int32Array(n);
