@@ -47,11 +47,23 @@ writeFileSync(
 const server = await serveDirectory(site);
 const browser = await chromium.launch({
 	executablePath: CHROMIUM,
-	args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+	// Without the background-networking flags Chromium's own connections are refused here.
+	args: [
+		"--headless",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--no-first-run",
+		"--disable-background-networking",
+		"--disable-component-update",
+	],
 	headless: true,
 });
 try {
 	const page = await browser.newPage();
+	page.on("pageerror", (err) => process.stderr.write(`page error: ${err.message}\n`));
+	page.on("console", (m) => {
+		if (m.type() === "error") process.stderr.write(`page console: ${m.text()}\n`);
+	});
 	await page.goto(`${server.url}/bench.html`);
 	await page.waitForFunction(() => "runBench" in globalThis, undefined, { timeout: 60_000 });
 	process.stderr.write(`PGlite on IndexedDB: ${singles} createMemory, createMemories(${batch})\n`);

@@ -5,84 +5,116 @@
  * PGCOPY signature, flags and header extension; per row the field count, then each field's byte
  * length (-1 for NULL) and bytes, all big-endian; a -1 field count ends the stream.
  * https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4
+ * Plain Uint8Array and DataView, no Buffer: this module is part of the PGlite bundle for browsers.
  */
 import type { BulkMemoryRow } from "../../core/sql/bulk.js";
 
-const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+/** "PGCOPY\n\xff\r\n\0", then the flags and header-extension length (zero). */
+const HEADER = Uint8Array.from([
+	0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
+/** A field count of -1. */
+const TRAILER = Uint8Array.from([0xff, 0xff]);
 /** The staging table's columns, in COPY order (postgres-bulk.ts COPY_STAGING lists the same). */
 const FIELDS = 9;
 /** Rows per chunk handed to the stream (bounded memory). */
 const CHUNK_ROWS = 500;
+const utf8 = new TextEncoder();
 
-/** Bytes of one row: the fixed fields plus the two variable ones and the embedding. */
-function rowSize(type: Buffer, content: Buffer, dims: number): number {
-	// field count; 3 uuids; type; content (jsonb version byte); embedding; boolean; bigint
-	return (
-		2 +
-		4 +
-		16 +
-		4 +
-		type.length +
-		3 * (4 + 16) +
-		4 +
-		1 +
-		content.length +
-		4 +
-		(dims < 0 ? 0 : 4 + 4 * dims) +
-		4 +
-		1 +
-		4 +
-		8
-	);
+/** Bytes of one row. */
+function rowSize(type: Uint8Array, content: Uint8Array, dims: number): number {
+	const uuids = 4 * (4 + 16);
+	const vector = 4 + (dims < 0 ? 0 : 4 + 4 * dims);
+	// field count, uuids, type, content (jsonb's version byte), embedding, boolean, bigint
+	return 2 + uuids + 4 + type.length + 4 + 1 + content.length + vector + 4 + 1 + 4 + 8;
 }
 
-function writeUuid(buf: Buffer, at: number, uuid: string): number {
-	at = buf.writeInt32BE(16, at);
-	const hex = uuid.replace(/-/g, "");
-	return at + buf.write(hex, at, 16, "hex");
+/** Writes big-endian fields into one row's bytes (browser-safe: no Buffer). */
+class RowWriter {
+	readonly bytes: Uint8Array;
+	readonly #view: DataView;
+	#at = 0;
+	constructor(size: number) {
+		this.bytes = new Uint8Array(size);
+		this.#view = new DataView(this.bytes.buffer);
+	}
+	int16(v: number): void {
+		this.#view.setInt16(this.#at, v);
+		this.#at += 2;
+	}
+	int32(v: number): void {
+		this.#view.setInt32(this.#at, v);
+		this.#at += 4;
+	}
+	uuid(id: string): void {
+		this.int32(16);
+		const hex = id.replace(/-/g, "");
+		for (let i = 0; i < 16; i++)
+			this.bytes[this.#at++] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+	}
+	raw(b: Uint8Array): void {
+		this.bytes.set(b, this.#at);
+		this.#at += b.length;
+	}
+	byte(v: number): void {
+		this.bytes[this.#at++] = v;
+	}
+	float32(v: number): void {
+		this.#view.setFloat32(this.#at, v);
+		this.#at += 4;
+	}
+	int64(v: number): void {
+		this.#view.setBigInt64(this.#at, BigInt(v));
+		this.#at += 8;
+	}
 }
 
-function writeRow(r: BulkMemoryRow): Buffer {
-	const type = Buffer.from(r.type, "utf8");
-	const content = Buffer.from(r.contentJson, "utf8");
-	const dims = r.vector ? r.vector.length : -1;
-	const buf = Buffer.allocUnsafe(rowSize(type, content, dims));
-	let at = buf.writeInt16BE(FIELDS, 0);
-	at = writeUuid(buf, at, r.id);
-	at = buf.writeInt32BE(type.length, at);
-	at += type.copy(buf, at);
-	at = writeUuid(buf, at, r.roomId);
-	at = writeUuid(buf, at, r.agentId);
-	at = writeUuid(buf, at, r.userId);
+function writeRow(r: BulkMemoryRow): Uint8Array {
+	const type = utf8.encode(r.type);
+	const content = utf8.encode(r.contentJson);
+	const w = new RowWriter(rowSize(type, content, r.vector ? r.vector.length : -1));
+	w.int16(FIELDS);
+	w.uuid(r.id);
+	w.int32(type.length);
+	w.raw(type);
+	w.uuid(r.roomId);
+	w.uuid(r.agentId);
+	w.uuid(r.userId);
 	// jsonb's binary form: a version byte (1), then the JSON text.
-	at = buf.writeInt32BE(content.length + 1, at);
-	at = buf.writeUInt8(1, at);
-	at += content.copy(buf, at);
+	w.int32(content.length + 1);
+	w.byte(1);
+	w.raw(content);
 	if (r.vector) {
 		// pgvector's vector_recv: dimensions (int16), an unused int16, then float4s.
-		at = buf.writeInt32BE(4 + 4 * r.vector.length, at);
-		at = buf.writeInt16BE(r.vector.length, at);
-		at = buf.writeInt16BE(0, at);
-		for (const x of r.vector) at = buf.writeFloatBE(x, at);
+		w.int32(4 + 4 * r.vector.length);
+		w.int16(r.vector.length);
+		w.int16(0);
+		for (const x of r.vector) w.float32(x);
 	} else {
-		at = buf.writeInt32BE(-1, at);
+		w.int32(-1);
 	}
-	at = buf.writeInt32BE(1, at);
-	at = buf.writeUInt8(r.unique ? 1 : 0, at);
-	at = buf.writeInt32BE(8, at);
-	buf.writeBigInt64BE(BigInt(r.createdAt), at);
-	return buf;
+	w.int32(1);
+	w.byte(r.unique ? 1 : 0);
+	w.int32(8);
+	w.int64(r.createdAt);
+	return w.bytes;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.length;
+	}
+	return out;
 }
 
 /** The COPY … (FORMAT binary) data for `rows`, a chunk at a time. */
-export function* binaryCopyChunks(rows: readonly BulkMemoryRow[]): Generator<Buffer> {
-	const header = Buffer.alloc(SIGNATURE.length + 8);
-	SIGNATURE.copy(header, 0);
-	yield header; // flags and header-extension length: zero
+export function* binaryCopyChunks(rows: readonly BulkMemoryRow[]): Generator<Uint8Array> {
+	yield HEADER;
 	for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-		yield Buffer.concat(rows.slice(i, i + CHUNK_ROWS).map(writeRow));
+		yield concat(rows.slice(i, i + CHUNK_ROWS).map(writeRow));
 	}
-	const trailer = Buffer.alloc(2);
-	trailer.writeInt16BE(-1, 0);
-	yield trailer;
+	yield TRAILER;
 }
