@@ -1,7 +1,7 @@
 /**
  * PGlite runs no autovacuum: the adapter ANALYZEs by itself, so the planner picks the HNSW index
  * after ordinary writes, with no manual ANALYZE. Checked with EXPLAIN on the family's own search
- * SQL (the statement migration 003's search function runs). The same at 10,000 rows written in
+ * SQL (the statement PGlite's search runs, postgres-vector.ts). The same at 10,000 rows written in
  * batches, unfiltered and room-filtered, is a soak (pglite-hnsw.soak.test.ts, npm run test:soak).
  */
 import { describe, expect, it } from "vitest";

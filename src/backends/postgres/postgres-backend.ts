@@ -56,6 +56,8 @@ export function postgresBackend(parts: PostgresBackendParts): SqlBackend {
 		vector: createPostgresVectorSearch({
 			iterativeScan: hasIterativeScan(parts.pgvectorVersion),
 			encodeQuery: parts.encodeQuery,
+			// PGlite (one connection): searches keep the HNSW settings on it.
+			singleConnection: !driver.concurrentStatements,
 		}),
 		// Above 4000 dimensions pgvector has no index: the search is an exact scan.
 		capabilities: ({ embeddingDimension }) => {

@@ -3,6 +3,7 @@
  * (pglite-hnsw.test.ts, and its 10,000-row soak).
  */
 import type { PGliteDatabaseAdapter } from "../../../src/backends/pglite/index.js";
+import { sessionMemorySearchSql } from "../../../src/backends/postgres/postgres-vector.js";
 import { toPgVectorText } from "../../../src/core/vector.js";
 import type { SharedPGlite } from "./shared-instance.js";
 
@@ -11,14 +12,13 @@ export function planner(shared: SharedPGlite, dim: number) {
 		/** The plan of the adapter's memory search for `query`, optionally filtered by room. */
 		async plan(query: number[], roomId?: string): Promise<string> {
 			const pg = await shared.pglite();
-			// The very statement the search function (migration 003) runs.
-			const sql = (
-				await pg.query<{ sql: string }>(
-					"SELECT agentmem_memory_search_sql($1, $2, false, false) AS sql",
-					[dim, roomId !== undefined],
-				)
-			).rows[0]?.sql as string;
-			const params: unknown[] = [toPgVectorText(query), "messages", 10];
+			// The very statement PGlite's search runs (postgres-vector.ts, on a single connection).
+			const sql = sessionMemorySearchSql(dim, {
+				room: roomId !== undefined,
+				agent: false,
+				uniqueOnly: false,
+			});
+			const params: unknown[] = [toPgVectorText(query), "messages", 26];
 			if (roomId) params.push(roomId);
 			const { rows } = await pg.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, params);
 			return rows.map((r) => r["QUERY PLAN"]).join("\n");
