@@ -282,7 +282,8 @@ export class VectorColumns {
 		opts: { exactBelow: number; rescore: number },
 	): Ranked[] {
 		const n = this.#match(f);
-		const want = Math.max(opts.rescore, 40 * count);
+		// More candidates as the rows grow: 400 gave recall@10 0.90 at 1,000,000, 1,000 gave 1.00.
+		const want = Math.max(opts.rescore, 40 * count, Math.ceil(n / 1000));
 		if (n <= opts.exactBelow || n <= want)
 			return this.#rank(query, this.#matched, n, count, threshold);
 		const chosen = new Int32Array(n);
