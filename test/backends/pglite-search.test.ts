@@ -12,8 +12,8 @@ import {
 	createPostgresVectorSearch,
 	hasIterativeScan,
 	PGVECTOR_VERSION_SQL,
-	sessionMemorySearchSql,
 } from "../../src/backends/postgres/postgres-vector.js";
+import { sessionMemorySearchSql } from "../../src/backends/postgres/session-search.js";
 import type { SqlSession } from "../../src/core/sql/driver.js";
 import { SerialDriver } from "../../src/core/sql/serial-driver.js";
 import type { UUID } from "../../src/core/types.js";

@@ -19,8 +19,8 @@ import {
 	PGVECTOR_VERSION_SQL,
 	type PostgresVectorOptions,
 	postgresVectorIndexSwitch,
-	vectorIndexKind,
 } from "./postgres-vector.js";
+import { vectorIndexKind } from "./vector-index.js";
 
 const MIGRATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
 

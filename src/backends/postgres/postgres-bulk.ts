@@ -17,7 +17,7 @@ import type { SqlSession } from "../../core/sql/driver.js";
 import { columnList, memoryJsonRow, RECORDS, replaced } from "../../core/sql/records.js";
 import { toPgVectorText } from "../../core/vector.js";
 import { binaryCopyChunks } from "./copy-binary.js";
-import { vectorIndexKind } from "./postgres-vector.js";
+import { vectorIndexKind } from "./vector-index.js";
 
 /** Below this many rows a `createMemories` keeps the live index (the DDL costs more than it saves). */
 export const REBUILD_MIN_ROWS = 1000;

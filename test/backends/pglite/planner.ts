@@ -3,7 +3,7 @@
  * (pglite-hnsw.test.ts, and its 10,000-row soak).
  */
 import type { PGliteDatabaseAdapter } from "../../../src/backends/pglite/index.js";
-import { sessionMemorySearchSql } from "../../../src/backends/postgres/postgres-vector.js";
+import { sessionMemorySearchSql } from "../../../src/backends/postgres/session-search.js";
 import { toPgVectorText } from "../../../src/core/vector.js";
 import type { SharedPGlite } from "./shared-instance.js";
 

@@ -1,0 +1,210 @@
+/**
+ * Searches on a single connection (PGlite): a plain statement instead of migration 003's function,
+ * with the HNSW settings kept as session settings on the connection (see `createSessionSearch`).
+ */
+import { DatabaseError } from "../../core/errors.js";
+import type { Row, SqlSession } from "../../core/sql/driver.js";
+import type { KnowledgeVectorQuery, MemoryVectorQuery } from "../../core/sql/family.js";
+import { vectorIndexKind } from "./vector-index.js";
+
+export type Fetch = (limit: number, efSearch: number | null) => Promise<Row[]>;
+export interface Fetchers {
+	searchMemories(session: SqlSession, query: Float32Array, q: MemoryVectorQuery): Fetch;
+	searchKnowledge(session: SqlSession, query: Float32Array, q: KnowledgeVectorQuery): Fetch;
+}
+
+/** The distance the migration's index orders by (agentmem_search_distance in 005), `$1` the query. */
+function distanceSql(d: number): string {
+	// d is the query's length, an integer.
+	return vectorIndexKind(d) === "halfvec"
+		? `embedding::halfvec(${d}) <=> $1::vector::halfvec(${d})`
+		: "embedding <=> $1::vector";
+}
+
+/**
+ * The statement of a search on a single connection: migration 005's candidates (the `$3` nearest
+ * passing `filter`, every row tied with the last; the ORDER BY is the index's), the embedding as
+ * hex text (PGlite's own bytea parsing cost ~0.15 ms a row at 384 dimensions, 4 ms of a 26-row
+ * search; `hexBytes` decodes it in microseconds). Left-joined to the HNSW settings in effect
+ * (`ef`, `iterative`), so there is a row even with no candidates, and the caller sees which
+ * settings the scan ran with. The ranking is `rankCandidates`', so the order here does not matter.
+ */
+export function nearestSql(
+	d: number,
+	table: string,
+	columns: readonly string[],
+	filter: string,
+): string {
+	const dist = distanceSql(d);
+	const selected = columns
+		.map((col) =>
+			col === "embedding" ? "encode(vector_send(embedding), 'hex') AS embedding" : col,
+		)
+		.join(", ");
+	return `SELECT s.ef, s.iterative, c.* FROM (SELECT current_setting('hnsw.ef_search', true) AS ef,
+	current_setting('hnsw.iterative_scan', true) AS iterative) s
+LEFT JOIN LATERAL (
+	SELECT id, ${selected} FROM ${table} WHERE ${filter} ORDER BY ${dist} FETCH FIRST ($3) ROWS WITH TIES
+) c ON true`;
+}
+
+/** Bytes from hex text (`encode(…, 'hex')`), without Buffer (PGlite runs in browsers too). */
+export function hexBytes(hex: string): Uint8Array {
+	const out = new Uint8Array(hex.length >> 1);
+	for (let i = 0, j = 0; i < out.length; i++, j += 2) {
+		out[i] = (nibble(hex.charCodeAt(j)) << 4) | nibble(hex.charCodeAt(j + 1));
+	}
+	return out;
+}
+
+function nibble(c: number): number {
+	// '0'-'9' (48-57), 'a'-'f' (97-102); encode() writes lower case.
+	return c <= 57 ? c - 48 : c - 87;
+}
+
+const MEMORY_COLUMNS = [
+	"type",
+	"room_id",
+	"agent_id",
+	"user_id",
+	"content",
+	"embedding",
+	"is_unique",
+	"created_at",
+];
+const KNOWLEDGE_COLUMNS = [
+	"agent_id",
+	"content",
+	"embedding",
+	"is_main",
+	"original_id",
+	"chunk_index",
+	"is_shared",
+	"created_at",
+];
+
+/**
+ * A memory search's statement on a single connection: `$1` query, `$2` type, `$3` limit, then the
+ * room and the agent when filtered by them (as migration 003's agentmem_memory_search_sql filters).
+ */
+export function sessionMemorySearchSql(
+	d: number,
+	filters: { room: boolean; agent: boolean; uniqueOnly: boolean },
+): string {
+	let filter = "type = $2 AND embedding IS NOT NULL";
+	let next = 4;
+	if (filters.room) filter += ` AND room_id = $${next++}::uuid`;
+	if (filters.agent) filter += ` AND agent_id = $${next++}::uuid`;
+	if (filters.uniqueOnly) filter += " AND is_unique";
+	return nearestSql(d, "memories", MEMORY_COLUMNS, filter);
+}
+
+/** A knowledge search's statement: `$1` query, `$2` agent, `$3` limit. */
+export function sessionKnowledgeSearchSql(d: number): string {
+	return nearestSql(
+		d,
+		"knowledge",
+		KNOWLEDGE_COLUMNS,
+		"embedding IS NOT NULL AND (agent_id = $2::uuid OR is_shared)",
+	);
+}
+
+/**
+ * Searches on a single connection (PGlite, in-process WASM), where the function call of migration
+ * 003 costs about as much again as the query itself (its dynamic SQL, set_config twice), and whole
+ * rows cost in the text protocol (the embedding comes back hex-encoded). Here the search is a
+ * plain statement (`nearestSql`), and the HNSW settings are session settings on the connection:
+ * set (`set_config(…, false)`) when this
+ * search wants others than it last saw, and checked on every search, since the statement reports
+ * the ones its scan ran with. A rolled-back transaction undoes a setting, and another search may
+ * set other values between two statements: then it sets them and searches again, and if they
+ * changed under it once more, it calls the function, which sets them for its own statement.
+ * These are session settings: a PGlite instance the caller passed in keeps them after searches.
+ */
+export function createSessionSearch(
+	iterativeScan: boolean,
+	encode: (query: Float32Array) => unknown,
+	fallback: Fetchers,
+): Fetchers {
+	/** The settings last seen on the connection (set, or reported by a search). */
+	let seen: { ef: string | null; iterative: string | null } = { ef: null, iterative: null };
+	const wanted = (ef: number | null) => ({
+		ef: ef === null ? null : String(ef),
+		iterative: iterativeScan ? "strict_order" : null,
+	});
+	/** True when `actual` has what `want` asks for (null: no wish). */
+	const fits = (
+		actual: { ef: unknown; iterative: unknown },
+		want: { ef: string | null; iterative: string | null },
+	) =>
+		(want.ef === null || actual.ef === want.ef) &&
+		(want.iterative === null || actual.iterative === want.iterative);
+	const set = async (
+		session: SqlSession,
+		want: { ef: string | null; iterative: string | null },
+	) => {
+		// Session settings (is_local false): they outlast this statement and a committed transaction.
+		// Only those wanted: `hnsw.iterative_scan` does not exist before pgvector 0.8.
+		const names = [
+			...(want.ef === null ? [] : ["hnsw.ef_search"]),
+			...(want.iterative === null ? [] : ["hnsw.iterative_scan"]),
+		];
+		if (names.length === 0) return;
+		await session.all(
+			`SELECT ${names.map((_, i) => `set_config($${2 * i + 1}::text, $${2 * i + 2}::text, false)`).join(", ")}`,
+			names.flatMap((name) => [name, name === "hnsw.ef_search" ? want.ef : want.iterative]),
+		);
+		seen = want;
+	};
+	const run = async (
+		session: SqlSession,
+		sql: string,
+		params: unknown[],
+		ef: number | null,
+		viaFunction: () => Promise<Row[]>,
+	): Promise<Row[]> => {
+		const want = wanted(ef);
+		if (!fits(seen, want)) await set(session, want);
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const rows = await session.all(sql, params);
+			const first = rows[0];
+			if (!first) throw new DatabaseError("search: the statement returned no settings row");
+			seen = { ef: first.ef as string | null, iterative: first.iterative as string | null };
+			if (fits(seen, want)) {
+				const out: Row[] = [];
+				for (const { ef: _e, iterative: _i, ...row } of rows) {
+					if (row.id === null) continue; // no candidates: the settings row alone
+					if (typeof row.embedding === "string") row.embedding = hexBytes(row.embedding);
+					out.push(row);
+				}
+				return out;
+			}
+			if (attempt === 0) await set(session, want);
+		}
+		return viaFunction();
+	};
+	return {
+		searchMemories: (session, query, q) => {
+			const sql = sessionMemorySearchSql(query.length, {
+				room: q.roomId !== undefined,
+				agent: q.agentId !== undefined,
+				uniqueOnly: q.uniqueOnly,
+			});
+			return (limit, ef) => {
+				const params: unknown[] = [encode(query), q.tableName, limit];
+				if (q.roomId !== undefined) params.push(q.roomId);
+				if (q.agentId !== undefined) params.push(q.agentId);
+				return run(session, sql, params, ef, () =>
+					fallback.searchMemories(session, query, q)(limit, ef),
+				);
+			};
+		},
+		searchKnowledge: (session, query, q) => {
+			const sql = sessionKnowledgeSearchSql(query.length);
+			return (limit, ef) =>
+				run(session, sql, [encode(query), q.agentId, limit], ef, () =>
+					fallback.searchKnowledge(session, query, q)(limit, ef),
+				);
+		},
+	};
+}
