@@ -40,8 +40,13 @@ const COLOURS = [
 ];
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/** Tick labels: 10000 stays 10000 (only zeros after a decimal point are trimmed). */
 const fmt = (v: number) =>
-	(v >= 100 ? v.toFixed(0) : v >= 1 ? v.toPrecision(3) : v.toPrecision(2)).replace(/\.?0+$/, "");
+	v >= 100
+		? v.toFixed(0)
+		: (v >= 1 ? v.toPrecision(3) : v.toPrecision(2))
+				.replace(/(\.\d*?)0+$/, "$1")
+				.replace(/\.$/, "");
 
 /** Axis mapping and tick values for one dimension. */
 function axis(values: number[], log: boolean, fixed?: [number, number]) {

@@ -130,10 +130,11 @@ function charts(runs: RunResult[], dim: number): { latency: string; recall: stri
 				latency.push({ name: name + mode, points, dashed });
 		}
 	}
-	// The largest run; of equal sizes the 100-room one (every backend runs it, with HNSW curves).
+	// The largest 100-room run (every backend runs it, with HNSW curves); the single-backend
+	// big-room runs (e.g. SQLite alone at 1,000,000) have their own chart.
 	const largest = runs
 		.filter((r) => r.spec.dim === dim)
-		.sort((a, b) => b.spec.n - a.spec.n || b.spec.rooms - a.spec.rooms)[0];
+		.sort((a, b) => b.spec.rooms - a.spec.rooms || b.spec.n - a.spec.n)[0];
 	const recall: Series[] = [];
 	for (const c of largest ? ok(largest) : []) {
 		if (c.efCurve) {
