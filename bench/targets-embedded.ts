@@ -2,7 +2,8 @@
  * Issue 17's targets for the embedded backends (SQLite, SQL.js), checked against saved runs, and
  * the big-room chart. Big rooms: `--rooms 1` (every memory in one room; searches pass the room and
  * the agent, as ElizaOS does); medium selectivity: `--rooms 4` (~25% of the rows per room); scale:
- * SQLite's default (quantized) search at 100,000 and 1,000,000 rows.
+ * SQLite's default (quantized) search at 100,000 and 1,000,000 rows. Also target 1's medium
+ * selectivity on the HNSW backends (PostgreSQL, PGlite), where filtered HNSW recall is known to drop.
  */
 
 import { lineChart, type Series } from "./chart.js";
@@ -84,6 +85,24 @@ export function embeddedTargets(runs: RunResult[]): Verdict[] {
 		const [speed, recall] = exactAgainstScan(medium, name, 1.25, "10,000 in 4 rooms (~25% each)");
 		if (recall && speed)
 			out.push({ ...recall, measured: `${recall.measured}; speed ${speed.measured}` });
+	}
+	// Medium selectivity on HNSW: recall@10 >= 0.95 at <= 1.5x the raw engine's room-filtered p50.
+	for (const [name, raw] of [
+		["agentmem-postgres", "raw-pgvector"],
+		["agentmem-pglite", "raw-pglite"],
+	] as const) {
+		const a = find(medium, name)?.searchRoom;
+		const b = find(medium, raw)?.searchRoom;
+		const ratio = a && b ? a.p50 / b.p50 : undefined;
+		out.push(
+			verdict(
+				`${name} 10,000 in 4 rooms (~25% each): recall@10 >= 0.95 at room search p50 <= 1.5x ${raw}`,
+				a && ratio !== undefined ? a.recall >= 0.95 && ratio <= 1.5 : undefined,
+				a && b && ratio !== undefined
+					? `recall ${a.recall.toFixed(3)} (raw ${b.recall.toFixed(3)}), ${x(ratio)} (p50 ${ms(a.p50)} vs ${ms(b.p50)})`
+					: "—",
+			),
+		);
 	}
 	// Unfiltered search, in the one-room runs (the 100-room ones predate this issue's search).
 	out.push(scale(runWith(runs, 100_000, 1), 100_000, 3, 0.95));
