@@ -11,7 +11,7 @@ import type { Migration } from "../../core/sql/family.js";
 import type { AdapterCapabilities } from "../../core/types.js";
 import { vectorIndexSql } from "./postgres-bulk.js";
 import { type ChannelListener, memoryLocator, NotifiedMemoryEvents } from "./postgres-notify.js";
-import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
+import { MIGRATION_LOCK_SQL } from "./postgres-statements.js";
 import { StatisticsKeeper } from "./postgres-statistics.js";
 import {
 	createPostgresVectorSearch,
@@ -21,8 +21,6 @@ import {
 	postgresVectorIndexSwitch,
 } from "./postgres-vector.js";
 import { vectorIndexKind } from "./vector-index.js";
-
-const MIGRATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
 
 /** What a PostgreSQL-family driver brings; everything else is the family's. */
 export interface PostgresBackendParts {

@@ -7,7 +7,7 @@ import { ConfigurationError } from "../../core/errors.js";
 import { POOL_DEFAULTS } from "./pg-types.js";
 import type { PostgresAdapterOptions } from "./postgres-adapter.js";
 import type { PostgresPoolDriver } from "./postgres-driver.js";
-import { MIGRATION_LOCK_KEY } from "./postgres-statements.js";
+import { MIGRATION_LOCK_SQL } from "./postgres-statements.js";
 
 /** A schema name agentmem accepts (created unquoted). */
 export const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -75,7 +75,7 @@ export async function extensionSchemasOffPath(
  */
 export async function createSchema(driver: PostgresPoolDriver, schema: string): Promise<void> {
 	await driver.transaction(async (s) => {
-		await s.all(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+		await s.all(MIGRATION_LOCK_SQL);
 		// `schema` matched SCHEMA_RE: a plain lowercase identifier.
 		await s.run(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
 		const installed = new Set(

@@ -42,7 +42,9 @@ const limit = (n: number) => `LIMIT $${n}::integer`;
 /** A JSON array of ids (one text parameter) as a set of uuids. */
 const ids = (n: number) => `(SELECT value::uuid FROM jsonb_array_elements_text($${n}::jsonb))`;
 /** Serialises migrators across processes; the key spells "agmm". Per database. */
-export const MIGRATION_LOCK_KEY = 1634168173;
+const MIGRATION_LOCK_KEY = 1634168173;
+/** Takes that lock for the rest of the transaction. */
+export const MIGRATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
 
 /**
  * getCachedEmbeddings' candidates among the memories `where` selects: content at key $2 as text,
@@ -68,7 +70,7 @@ export const postgresStatements: Statements = {
 		"CREATE TABLE IF NOT EXISTS agentmem_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)",
 		"CREATE TABLE IF NOT EXISTS agentmem_meta (key text PRIMARY KEY, value text NOT NULL)",
 	],
-	migrationLock: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
+	migrationLock: MIGRATION_LOCK_SQL,
 	migrationsApplied: "SELECT version FROM agentmem_migrations ORDER BY version",
 	migrationRecord:
 		"INSERT INTO agentmem_migrations (version, name, applied_at) VALUES ($1::integer, $2::text, $3::bigint)",
