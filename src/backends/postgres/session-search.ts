@@ -5,6 +5,8 @@
 import { DatabaseError } from "../../core/errors.js";
 import type { Row, SqlSession } from "../../core/sql/driver.js";
 import type { KnowledgeVectorQuery, MemoryVectorQuery } from "../../core/sql/family.js";
+import { RECORDS, type RecordKind } from "../../core/sql/records.js";
+import { hexBytes } from "./hex.js";
 import { vectorIndexKind } from "./vector-index.js";
 
 export type Fetch = (limit: number, efSearch: number | null) => Promise<Row[]>;
@@ -29,59 +31,19 @@ function distanceSql(d: number): string {
  * (`ef`, `iterative`), so there is a row even with no candidates, and the caller sees which
  * settings the scan ran with. The ranking is `rankCandidates`', so the order here does not matter.
  */
-export function nearestSql(
-	d: number,
-	table: string,
-	columns: readonly string[],
-	filter: string,
-): string {
+export function nearestSql(d: number, kind: RecordKind, filter: string): string {
 	const dist = distanceSql(d);
-	const selected = columns
-		.map((col) =>
-			col === "embedding" ? "encode(vector_send(embedding), 'hex') AS embedding" : col,
+	const selected = kind.columns
+		.map((c) =>
+			c.kind === "embedding" ? `encode(vector_send(${c.name}), 'hex') AS ${c.name}` : c.name,
 		)
 		.join(", ");
 	return `SELECT s.ef, s.iterative, c.* FROM (SELECT current_setting('hnsw.ef_search', true) AS ef,
 	current_setting('hnsw.iterative_scan', true) AS iterative) s
 LEFT JOIN LATERAL (
-	SELECT id, ${selected} FROM ${table} WHERE ${filter} ORDER BY ${dist} FETCH FIRST ($3) ROWS WITH TIES
+	SELECT ${selected} FROM ${kind.table} WHERE ${filter} ORDER BY ${dist} FETCH FIRST ($3) ROWS WITH TIES
 ) c ON true`;
 }
-
-/** Bytes from hex text (`encode(…, 'hex')`), without Buffer (PGlite runs in browsers too). */
-export function hexBytes(hex: string): Uint8Array {
-	const out = new Uint8Array(hex.length >> 1);
-	for (let i = 0, j = 0; i < out.length; i++, j += 2) {
-		out[i] = (nibble(hex.charCodeAt(j)) << 4) | nibble(hex.charCodeAt(j + 1));
-	}
-	return out;
-}
-
-function nibble(c: number): number {
-	// '0'-'9' (48-57), 'a'-'f' (97-102); encode() writes lower case.
-	return c <= 57 ? c - 48 : c - 87;
-}
-
-const MEMORY_COLUMNS = [
-	"type",
-	"room_id",
-	"agent_id",
-	"user_id",
-	"content",
-	"embedding",
-	"is_unique",
-	"created_at",
-];
-const KNOWLEDGE_COLUMNS = [
-	"agent_id",
-	"content",
-	"embedding",
-	"is_main",
-	"original_id",
-	"chunk_index",
-	"is_shared",
-	"created_at",
-];
 
 /**
  * A memory search's statement on a single connection: `$1` query, `$2` type, `$3` limit, then the
@@ -96,15 +58,14 @@ export function sessionMemorySearchSql(
 	if (filters.room) filter += ` AND room_id = $${next++}::uuid`;
 	if (filters.agent) filter += ` AND agent_id = $${next++}::uuid`;
 	if (filters.uniqueOnly) filter += " AND is_unique";
-	return nearestSql(d, "memories", MEMORY_COLUMNS, filter);
+	return nearestSql(d, RECORDS.memories, filter);
 }
 
 /** A knowledge search's statement: `$1` query, `$2` agent, `$3` limit. */
 export function sessionKnowledgeSearchSql(d: number): string {
 	return nearestSql(
 		d,
-		"knowledge",
-		KNOWLEDGE_COLUMNS,
+		RECORDS.knowledge,
 		"embedding IS NOT NULL AND (agent_id = $2::uuid OR is_shared)",
 	);
 }
