@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { COPY_HEADER, COPY_TRAILER, RowWriter } from "../src/backends/postgres/copy-binary.js";
 import type { DatabaseAdapter } from "../src/core/adapter.js";
 import type { PortableRecord } from "../src/core/portable-types.js";
 import type { UUID } from "../src/core/types.js";
@@ -121,23 +122,21 @@ async function agentmemLoad(w: Workload, url: string, how: "createMemories" | "i
 }
 
 /** One `items` row in COPY's binary format: id, room_id (uuid), content (jsonb), embedding. */
-function binaryItem(w: Workload, r: number): Buffer {
-	const content = Buffer.from(JSON.stringify({ text: rowText(r) }), "utf8");
+function binaryItem(w: Workload, r: number): Uint8Array {
+	const content = new TextEncoder().encode(JSON.stringify({ text: rowText(r) }));
 	const v = rowVector(w, r);
-	const buf = Buffer.alloc(2 + 2 * 20 + 4 + 1 + content.length + 4 + 4 + 4 * v.length);
-	let at = buf.writeInt16BE(4, 0);
-	for (const id of [w.ids[r], w.roomIds[w.roomOf[r] as number]] as string[]) {
-		at = buf.writeInt32BE(16, at);
-		at += buf.write(id.replace(/-/g, ""), at, 16, "hex");
-	}
-	at = buf.writeInt32BE(content.length + 1, at);
-	at = buf.writeUInt8(1, at);
-	at += content.copy(buf, at);
-	at = buf.writeInt32BE(4 + 4 * v.length, at);
-	at = buf.writeInt16BE(v.length, at);
-	at = buf.writeInt16BE(0, at);
-	for (const x of v) at = buf.writeFloatBE(x, at);
-	return buf;
+	const out = new RowWriter(2 + 2 * 20 + 4 + 1 + content.length + 4 + 4 + 4 * v.length);
+	out.int16(4);
+	out.uuid(w.ids[r] as string);
+	out.uuid(w.roomIds[w.roomOf[r] as number] as string);
+	out.int32(content.length + 1);
+	out.byte(1);
+	out.raw(content);
+	out.int32(4 + 4 * v.length);
+	out.int16(v.length);
+	out.int16(0);
+	for (const x of v) out.float32(x);
+	return out.bytes;
 }
 
 async function rawCopy(w: Workload, url: string) {
@@ -153,15 +152,13 @@ async function rawCopy(w: Workload, url: string) {
 		const stream = client.query(
 			copyFrom("COPY items (id, room_id, content, embedding) FROM STDIN (FORMAT binary)"),
 		);
-		const header = Buffer.alloc(19);
-		header.write("PGCOPY\n\xff\r\n\0", 0, "latin1");
-		stream.write(header);
+		stream.write(COPY_HEADER);
 		for (let row = 0; row < w.spec.n; row += 1000) {
-			const rows: Buffer[] = [];
+			const rows: Uint8Array[] = [];
 			for (let r = row; r < Math.min(w.spec.n, row + 1000); r++) rows.push(binaryItem(w, r));
 			if (!stream.write(Buffer.concat(rows))) await new Promise((ok) => stream.once("drain", ok));
 		}
-		stream.write(Buffer.from([0xff, 0xff]));
+		stream.write(COPY_TRAILER);
 		await new Promise<void>((ok, fail) => {
 			stream.on("finish", ok);
 			stream.on("error", fail);

@@ -8,13 +8,14 @@
  * Plain Uint8Array and DataView, no Buffer: this module is part of the PGlite bundle for browsers.
  */
 import type { BulkMemoryRow } from "../../core/sql/bulk.js";
+import { hexBytes } from "./hex.js";
 
 /** "PGCOPY\n\xff\r\n\0", then the flags and header-extension length (zero). */
-const HEADER = Uint8Array.from([
+export const COPY_HEADER = Uint8Array.from([
 	0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
 ]);
 /** A field count of -1. */
-const TRAILER = Uint8Array.from([0xff, 0xff]);
+export const COPY_TRAILER = Uint8Array.from([0xff, 0xff]);
 /** The staging table's columns, in COPY order (postgres-bulk.ts COPY_STAGING lists the same). */
 const FIELDS = 9;
 /** Rows per chunk handed to the stream (bounded memory). */
@@ -30,7 +31,7 @@ function rowSize(type: Uint8Array, content: Uint8Array, dims: number): number {
 }
 
 /** Writes big-endian fields into one row's bytes (browser-safe: no Buffer). */
-class RowWriter {
+export class RowWriter {
 	readonly bytes: Uint8Array;
 	readonly #view: DataView;
 	#at = 0;
@@ -48,9 +49,7 @@ class RowWriter {
 	}
 	uuid(id: string): void {
 		this.int32(16);
-		const hex = id.replace(/-/g, "");
-		for (let i = 0; i < 16; i++)
-			this.bytes[this.#at++] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+		this.raw(hexBytes(id.replace(/-/g, "")));
 	}
 	raw(b: Uint8Array): void {
 		this.bytes.set(b, this.#at);
@@ -112,9 +111,9 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 /** The COPY … (FORMAT binary) data for `rows`, a chunk at a time. */
 export function* binaryCopyChunks(rows: readonly BulkMemoryRow[]): Generator<Uint8Array> {
-	yield HEADER;
+	yield COPY_HEADER;
 	for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
 		yield concat(rows.slice(i, i + CHUNK_ROWS).map(writeRow));
 	}
-	yield TRAILER;
+	yield COPY_TRAILER;
 }

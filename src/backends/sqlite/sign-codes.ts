@@ -79,17 +79,16 @@ export class SignCodes {
 		const part = Math.ceil(w / 3);
 		if (n >= PREFILTER_MIN && n <= PREFILTER_MAX && w >= 6 && n > 8 * PREFILTER_FACTOR * want) {
 			const kept = Math.max(PREFILTER_FACTOR * want, Math.ceil(n / 8));
-			const m = this.#nearestOn(code, 0, part, slots, n, kept, chosen);
+			const m = this.#nearestOn(code, part, slots, n, kept, chosen);
 			// `chosen` is read while written: slot k is read before position <= k is written.
-			return this.#nearestOn(code, 0, w, chosen, m, want, chosen);
+			return this.#nearestOn(code, w, chosen, m, want, chosen);
 		}
-		return this.#nearestOn(code, 0, w, slots, n, want, chosen);
+		return this.#nearestOn(code, w, slots, n, want, chosen);
 	}
 
-	/** `nearest` by the distance over code words [from, to). */
+	/** `nearest` by the distance over the first `to` words of each code. */
 	#nearestOn(
 		code: Int32Array,
-		from: number,
 		to: number,
 		slots: Int32Array,
 		n: number,
@@ -99,14 +98,14 @@ export class SignCodes {
 		const w = this.#words;
 		const bits = this.#bits;
 		const distance = new Uint16Array(n);
-		const histogram = new Int32Array((to - from) * 32 + 1);
+		const histogram = new Int32Array(to * 32 + 1);
 		for (let k = 0; k < n; k++) {
 			const o = (slots[k] as number) * w;
 			let h = 0;
 			// popcount's first steps per word; their byte counts (<= 8 each) summed over up to 15
 			// words before one horizontal add (a byte then holds at most 120, the sum stays a 31-bit
 			// integer): ~1.4x faster than a whole popcount per word.
-			for (let start = from; start < to; start += 15) {
+			for (let start = 0; start < to; start += 15) {
 				let bytes = 0;
 				for (let wd = start, end = Math.min(to, start + 15); wd < end; wd++) {
 					let x = (bits[o + wd] as number) ^ (code[wd] as number);
