@@ -12,8 +12,13 @@ import { vectorIndexKind } from "./vector-index.js";
 
 /** pgvector's `hnsw.ef_search` ceiling. */
 const MAX_EF_SEARCH = 1000;
-/** Candidates fetched beyond `count`, so near-ties at the cut-off are ranked here, not by the SQL. */
-const OVERFETCH = 16;
+/**
+ * Candidates fetched beyond `count`, so near-ties at the cut-off are ranked here, not by the SQL
+ * (a cut-off still uncertain asks again, see `nearest`). Every extra row is a whole row read and
+ * sent, and with a room filter more of the index walked: 16 made a room-filtered search 3.0 ms
+ * where raw pgvector takes 1.1; 4 makes it 2.0 ms (bench, 10,000 rows in 4 rooms).
+ */
+const OVERFETCH = 4;
 /** The largest LIMIT an `integer` parameter takes. */
 const MAX_LIMIT = 2 ** 31 - 1;
 /**
