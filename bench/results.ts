@@ -36,6 +36,7 @@ export type Measured = Pick<
 	| "searchRoom"
 	| "efCurve"
 	| "diskBytes"
+	| "indexBuildMs"
 >;
 
 export interface ContenderResult {
@@ -53,6 +54,11 @@ export interface ContenderResult {
 	searchAll?: SearchStats;
 	searchRoom?: SearchStats;
 	efCurve?: { ef: number; p50: number; recall: number }[];
+	/**
+	 * Background index work after the load, waited for before the searches (SQLite's HNSW graph):
+	 * from the first search to the index serving, in ms.
+	 */
+	indexBuildMs?: number;
 	diskBytes?: number | null;
 	/** Peak resident set of the contender's process, and its resident set before the store opened. */
 	peakRssBytes?: number;

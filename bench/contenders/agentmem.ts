@@ -164,6 +164,19 @@ export async function agentmemContender(
 			});
 			return (found ?? []).map((m) => m.id as string);
 		},
+		async settle() {
+			const status = (adapter as { vectorIndexStatus?: () => { graph: string } } | undefined)
+				?.vectorIndexStatus;
+			if (!adapter || !status) return null;
+			const started = performance.now();
+			// The first search builds the in-memory copy and starts the graph.
+			await contender.search(rowVector(w, 0), w.spec.k, 0);
+			if (status.call(adapter).graph === "none") return null;
+			while (status.call(adapter).graph === "building") {
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			return performance.now() - started;
+		},
 		async diskBytes() {
 			await closeAdapter();
 			return where ? where.diskBytes() : null;

@@ -24,6 +24,11 @@ export interface Contender {
 	search(query: Float32Array, k: number, room: number | undefined): Promise<string[]>;
 	/** Bytes the stored data takes (tables + indexes, or files); null when it lives in memory. */
 	diskBytes(): Promise<number | null>;
+	/**
+	 * Waits for index work the store does in the background after a load; resolves to the ms it
+	 * took from the first search, or null when there was none.
+	 */
+	settle?(): Promise<number | null>;
 	/** HNSW only: sets `hnsw.ef_search` for the following searches. */
 	setEfSearch?(ef: number): Promise<void>;
 	close(): Promise<void>;

@@ -1,6 +1,6 @@
-export {
-	type BetterSqlite3Database,
-	type SqliteAdapterOptions,
-	SqliteDatabaseAdapter,
-	type VectorSearchMode,
-} from "./sqlite-adapter.js";
+export { SqliteDatabaseAdapter } from "./sqlite-adapter.js";
+export type {
+	BetterSqlite3Database,
+	SqliteAdapterOptions,
+	VectorSearchMode,
+} from "./sqlite-options.js";

@@ -3,7 +3,7 @@
  * statements and migrations (shared with SQL.js); this file is driver glue plus the vec0 index.
  */
 import type { Database } from "better-sqlite3";
-import { ConfigurationError, ReadOnlyDatabaseError } from "../../core/errors.js";
+import { ReadOnlyDatabaseError } from "../../core/errors.js";
 import {
 	createContext,
 	ready,
@@ -12,15 +12,21 @@ import {
 	type SqlBackend,
 	type SqlContext,
 } from "../../core/sql/context.js";
-import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { type SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
 import { SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
-import { assertCount } from "../../core/validation.js";
+import { backgroundGraph } from "./slot-graph.js";
 import { betterSqliteConnection } from "./sqlite-connection.js";
 import { sqliteDriverOptions, wrapSqliteError } from "./sqlite-errors.js";
 import { loadSqliteVec } from "./sqlite-extension.js";
 import { sqliteFamily } from "./sqlite-family.js";
 import { DEFAULT_FILE_MODE, openDatabaseFile, openError } from "./sqlite-file.js";
+import {
+	checkSqliteOptions,
+	DEFAULT_EXACT_SEARCH_BELOW,
+	QUANTIZED_RESCORE,
+	type SqliteAdapterOptions,
+	type VectorSearchMode,
+} from "./sqlite-options.js";
 import {
 	createVec0Search,
 	dropIndex,
@@ -29,78 +35,19 @@ import {
 	markIndexStale,
 	rebuildIndex,
 } from "./sqlite-vec-index.js";
-import { createCachedVectorSearch } from "./sqlite-vector-cache.js";
+import { createCachedVectorSearch, type VectorIndexStatus } from "./sqlite-vector-cache.js";
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-export type VectorSearchMode = "quantized" | "exact-scan" | "vec0";
-const VECTOR_SEARCH_MODES: readonly VectorSearchMode[] = ["quantized", "exact-scan", "vec0"];
-/** `quantized` mode: exact up to this many candidate rows; above, this many re-ranked exactly. */
-export const DEFAULT_EXACT_SEARCH_BELOW = 10_000;
-/**
- * At least this many (and 40 per result asked for): recall@10 1.000 at 20,000–100,000 clustered
- * 384-dim rows, where 1,000 cost 1.5–2x the time for the same recall (BENCHMARKS.md).
- */
-export const QUANTIZED_RESCORE = 400;
 /** Maintenance runs alone on the one connection, so not inside a transaction that holds it. */
 const OUTSIDE_TRANSACTION =
 	"it needs the connection the transaction holds: call it on the adapter, outside transaction()";
-
-/**
- * A better-sqlite3 `Database`, by the members the adapter's options need: structural, so these
- * types compile without @types/better-sqlite3.
- */
-export interface BetterSqlite3Database {
-	readonly name: string;
-	readonly memory: boolean;
-	readonly readonly: boolean;
-	pragma(source: string): unknown;
-	prepare(source: string): unknown;
-	close(): unknown;
-}
-
-export interface SqliteAdapterOptions extends SettingsOptions {
-	/** The database file (created if absent), or `:memory:`. Give this or `database`. */
-	path?: string;
-	/** A better-sqlite3 Database the caller owns (never closed by the adapter). */
-	database?: BetterSqlite3Database;
-	/**
-	 * How memories are searched (see docs/sqlite.md). `quantized` (default): an in-memory copy of
-	 * the embeddings, scanned exactly while at most `exactSearchBelow` rows pass the filters, and
-	 * above that searched by binary codes with the best candidates re-ranked exactly (approximate).
-	 * `exact-scan`: the same copy, always scanned exactly (what SQL.js does). `vec0`: sqlite-vec's
-	 * index, which must load or `init()` throws VectorExtensionUnavailableError. Only `vec0`
-	 * loads the extension.
-	 */
-	vectorSearch?: VectorSearchMode;
-	/**
-	 * `quantized` mode: searches whose filters leave at most this many rows are exact. Default
-	 * 10,000.
-	 */
-	exactSearchBelow?: number;
-	/** The sqlite-vec loadable library to load instead of the one the sqlite-vec package ships. */
-	extensionPath?: string;
-	/** How long a statement waits for another connection's write lock. Default 5000 ms. */
-	busyTimeoutMs?: number;
-	/**
-	 * Open an existing database read-only (default: false, or true for a read-only `database`):
-	 * no journal-mode switch, no migrations, searches by exact scan (the vec0 index is neither
-	 * checked nor rebuilt); every write throws ReadOnlyDatabaseError. A database in WAL mode
-	 * still needs a writable directory (SQLite creates its -shm file even to read it).
-	 */
-	readonly?: boolean;
-	/**
-	 * The permission bits of a database file the adapter creates; SQLite gives its -wal and -shm
-	 * files the same. Default 0o600 (owner only), whatever the umask. An existing file is never
-	 * changed.
-	 */
-	fileMode?: number;
-}
 
 /** What a SQLite adapter and its transaction views share. */
 interface SqliteState {
 	readonly options: SqliteAdapterOptions;
 	driver?: SerialDriver;
 	conn?: SerialConnection;
+	cached?: ReturnType<typeof createCachedVectorSearch>;
 }
 
 export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
@@ -113,32 +60,7 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 			return;
 		}
 		const o = options ?? {};
-		if ((o.path === undefined) === (o.database === undefined)) {
-			throw new ConfigurationError(
-				"give exactly one of `path` (a file, or :memory:) and `database` (a better-sqlite3 Database)",
-			);
-		}
-		if (o.path !== undefined && (typeof o.path !== "string" || o.path === "")) {
-			throw new ConfigurationError("`path` must be a non-empty string");
-		}
-		if (o.vectorSearch !== undefined && !VECTOR_SEARCH_MODES.includes(o.vectorSearch)) {
-			throw new ConfigurationError(
-				`vectorSearch must be one of ${VECTOR_SEARCH_MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(o.vectorSearch)}`,
-			);
-		}
-		if (o.exactSearchBelow !== undefined) assertCount(o.exactSearchBelow, "exactSearchBelow");
-		if (o.busyTimeoutMs !== undefined) assertCount(o.busyTimeoutMs, "busyTimeoutMs");
-		if (o.readonly !== undefined && typeof o.readonly !== "boolean") {
-			throw new ConfigurationError(`readonly must be a boolean, got ${JSON.stringify(o.readonly)}`);
-		}
-		if (
-			o.fileMode !== undefined &&
-			!(Number.isInteger(o.fileMode) && o.fileMode >= 0 && o.fileMode <= 0o777)
-		) {
-			throw new ConfigurationError(
-				`fileMode must be permission bits between 0 and 0o777 (e.g. 0o600), got ${JSON.stringify(o.fileMode)}`,
-			);
-		}
+		checkSqliteOptions(o);
 		const state: SqliteState = { options: { ...o } };
 		super(createContext(sqliteFamily, o, () => open(state)));
 		this.#state = state;
@@ -146,6 +68,14 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 
 	protected override view(ctx: SqlContext): SqliteDatabaseAdapter {
 		return new SqliteDatabaseAdapter(new SqlAdapterView(ctx, this.#state));
+	}
+
+	/**
+	 * The in-memory search's state (`quantized` and `exact-scan` modes): memories in the copy and
+	 * whether its HNSW graph is absent, being built in the background, or serving searches.
+	 */
+	vectorIndexStatus(): VectorIndexStatus {
+		return this.#state.cached?.status() ?? { rows: 0, graph: "none" };
 	}
 
 	/**
@@ -239,20 +169,26 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 		wrapError: readonly ? readOnlyWrites : wrapSqliteError,
 	});
 	const driver = state.driver;
+	const cached = vec0
+		? undefined
+		: createCachedVectorSearch(sqliteFamily, {
+				approximate:
+					mode === "quantized"
+						? {
+								exactBelow: o.exactSearchBelow ?? DEFAULT_EXACT_SEARCH_BELOW,
+								rescore: QUANTIZED_RESCORE,
+							}
+						: undefined,
+				graph:
+					mode === "quantized" && o.graphIndex !== false
+						? backgroundGraph(() => !driver.closed)
+						: undefined,
+			});
+	state.cached = cached;
 	return {
 		driver,
 		readOnly: readonly,
-		vector: vec0
-			? createVec0Search()
-			: createCachedVectorSearch(sqliteFamily, {
-					approximate:
-						mode === "quantized"
-							? {
-									exactBelow: o.exactSearchBelow ?? DEFAULT_EXACT_SEARCH_BELOW,
-									rescore: QUANTIZED_RESCORE,
-								}
-							: undefined,
-				}),
+		vector: cached ?? createVec0Search(),
 		afterMigrate: ({ embeddingDimension }) =>
 			driver.transaction((s) => (vec0 ? ensureIndex(s, embeddingDimension) : markIndexStale(s))),
 		// A re-embed's switch: vec0 is recreated for the new dimension; without it, marked stale.

@@ -17,6 +17,7 @@
 import type { Row, SqlSession } from "../../core/sql/driver.js";
 import { createExactScan, StaleDimensionError } from "../../core/sql/exact-scan.js";
 import type { MemoryVectorQuery, SqlFamily, VectorSearch } from "../../core/sql/family.js";
+import type { SlotGraph } from "./slot-graph.js";
 import { type ColumnFilter, type Ranked, VectorColumns } from "./vector-columns.js";
 
 const LOG = "agentmem_vector_log";
@@ -55,18 +56,38 @@ export interface CachedSearchOptions {
 	 * `rescore` candidates picked by binary codes are ranked exactly.
 	 */
 	approximate?: { exactBelow: number; rescore: number };
+	/**
+	 * With `approximate`: from `minRows` rows on, an HNSW graph (slot-graph.ts, from `create`; null
+	 * when it cannot be had) is built over the copy in the background, in steps between other work,
+	 * while `alive()` (the adapter is open); once built it chooses the candidates.
+	 */
+	graph?: {
+		minRows: number;
+		create(dimension: number): Promise<SlotGraph | null>;
+		alive(): boolean;
+	};
 }
 
 interface Copy {
 	columns: VectorColumns;
 	dataVersion: number;
 	mark: string;
+	/** A graph is being created, or its steps are scheduled. */
+	graphWork?: "creating" | "building";
+}
+
+/** What the copy holds and how far its graph is (`SqliteDatabaseAdapter#vectorIndexStatus`). */
+export interface VectorIndexStatus {
+	/** Memories in the in-memory copy (0 before the first search builds it). */
+	rows: number;
+	/** `none`: no graph (too few rows, turned off, or usearch missing); `building`; `ready`. */
+	graph: "none" | "building" | "ready";
 }
 
 export function createCachedVectorSearch(
 	family: SqlFamily,
 	options: CachedSearchOptions = {},
-): VectorSearch & { invalidate(): void } {
+): VectorSearch & { invalidate(): void; status(): VectorIndexStatus } {
 	const exact = createExactScan(family);
 	let copy: Copy | null = null;
 	/** Bumped by every change to `copy`: a refresh that raced another gives up (see `refresh`). */
@@ -149,6 +170,47 @@ export function createCachedVectorSearch(
 		return current;
 	}
 
+	/** No graph can be had here (the library is missing): never asked again. */
+	let graphUnavailable = false;
+
+	/** Starts (or resumes) building `c`'s graph in the background when it is worth one. */
+	function buildGraph(c: Copy): void {
+		const g = options.graph;
+		if (!g || graphUnavailable || c.graphWork || c.columns.live < g.minRows) return;
+		if (c.columns.graph) {
+			if (c.columns.graphLag > 0) schedule(c);
+			return;
+		}
+		c.graphWork = "creating";
+		void g.create(c.columns.dimension).then(
+			(graph) => {
+				c.graphWork = undefined;
+				if (!graph) graphUnavailable = true;
+				else if (copy === c && g.alive()) {
+					c.columns.attachGraph(graph);
+					schedule(c);
+				}
+			},
+			() => {
+				c.graphWork = undefined;
+				graphUnavailable = true;
+			},
+		);
+	}
+
+	/** One step (~256 slots, tens of ms) per timer turn, so other work runs in between. */
+	function schedule(c: Copy): void {
+		c.graphWork = "building";
+		const timer = setTimeout(() => {
+			c.graphWork = undefined;
+			// A replaced copy's graph is dropped with it; a closed adapter builds nothing more.
+			if (copy !== c || !options.graph?.alive()) return;
+			if (c.columns.buildGraph()) schedule(c);
+		}, 0);
+		// Never keeps the process alive.
+		(timer as { unref?: () => void }).unref?.();
+	}
+
 	/** The copy, up to date for this session, or null when it cannot be had (then scan by SQL). */
 	async function upToDate(session: SqlSession, dimension: number): Promise<Copy | null> {
 		let state: Row | undefined;
@@ -188,6 +250,12 @@ export function createCachedVectorSearch(
 	}
 
 	return {
+		status() {
+			const c = copy;
+			const rows = c?.columns.live ?? 0;
+			if (!c || (!c.columns.graph && !c.graphWork)) return { rows, graph: "none" };
+			return { rows, graph: c.columns.graphLag === 0 ? "ready" : "building" };
+		},
 		invalidate() {
 			copy = null;
 			generation++;
@@ -202,6 +270,7 @@ export function createCachedVectorSearch(
 				c = null;
 			}
 			if (!c) return exact.searchMemories(session, query, q);
+			if (options.approximate) buildGraph(c);
 			const ranked = rank(c, query, q);
 			if (ranked.length === 0) return [];
 			const rows = await session.all(family.statements.memoriesByIds, [

@@ -120,6 +120,11 @@ export class SerialDriver implements SqlDriver {
 		return this.#options.constraintOf(err);
 	}
 
+	/** True once `close()` was called. */
+	get closed(): boolean {
+		return this.#closed;
+	}
+
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		this.#closed = true;
