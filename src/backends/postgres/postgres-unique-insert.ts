@@ -1,21 +1,42 @@
 /**
- * `createMemory(…, unique)` in one statement on the PostgreSQL family: the near-duplicate search
- * (migration 003's function, so the HNSW settings and filters are the search's own) and the insert
- * share one round trip, and the outbox row is written by the memories trigger in that statement.
- * Two round trips (search, then insert) cost a third more than a plain insert; this costs the
- * search's time inside the server only.
+ * `createMemory(…, unique)` in one statement on the PostgreSQL family: the near-duplicate check
+ * and the insert share one round trip, and the outbox row is written by the memories trigger in
+ * that statement. The check is written inline (the filter of migration 005's
+ * agentmem_memory_search_sql: type, room, agent, embedding present, plus id <> the new id, as an
+ * index-ordered subquery with LIMIT), not as a call of agentmem_search_memories: the function's
+ * PL/pgSQL calls, its EXECUTE (parsed and planned on every call), its wide rows (vector_send of
+ * each candidate) and a primary-key lookup per candidate for the distance cost more than the search
+ * itself. The insert is a plain INSERT … SELECT from the check's one-row aggregate (no CTEs).
+ *
+ * Measured (issue 17 target 5, `BENCH_COUNT=2000 npm run bench:single`, 384 dimensions, 100 rooms,
+ * interleaved in one process; the machine shared with another engineer's jobs, load 2.1–3.7):
+ * with the function call, createMemory(unique) ran at 0.745 and 0.750 of raw pgvector's one-row
+ * INSERT (0.71–0.73 of agentmem's plain createMemory); inline, at 0.837, 0.809 and 0.856 (0.81
+ * of plain; the last run is bench/results/single-writes.json).
+ * The target (0.90) is not reached. What remains (psql EXPLAIN ANALYZE and a probe timing each piece
+ * on a bench-filled database): the room-filtered check is an exact scan of the room's rows through
+ * the (type, room_id) btree and a top-N sort (0.2–0.4 ms for 60–240 rows; pgvector's HNSW is
+ * not used at 1% selectivity, so ef_search does not matter here), planning the larger statement
+ * (0.2–0.35 ms against 0.03–0.07 for the plain insert), and the statement's larger parse. A named
+ * prepared statement saved ~0.4 ms a call in the probe, but the driver uses none (PgBouncer and
+ * Supavisor in transaction mode, postgres-driver.ts).
+ *
+ * The HNSW settings hold for the statement's transaction (set_config's is_local): an InitPlan
+ * tested by a one-time filter above the scan runs them before the executor asks the scan for its
+ * first row, which is when pgvector reads them (test/backends/postgres-unique-insert.test.ts proves
+ * both settings change the HNSW walk's answer).
  *
  * The decision is taken in SQL with pgvector's distance, which may differ from the JavaScript
  * similarity every backend ranks with by float rounding. When a candidate's similarity is within
- * `FLOAT32_CUTOFF_MARGIN` of the threshold the statement writes nothing and says so; the caller
- * then checks in JavaScript and inserts, as before (rare: a neighbour at 0.95 ± 1e-4).
- * Each candidate's distance is read by primary key in a scalar subquery: a join would let the
- * planner, which expects 1000 rows from a set-returning function, hash-join a scan of the table.
+ * `FLOAT32_CUTOFF_MARGIN` of the threshold the statement writes nothing; the caller then checks in
+ * JavaScript and inserts, as before (rare: a neighbour at 0.95 ± 1e-4). It writes nothing too for
+ * an id that belongs to a memory of another type, and the caller's path throws the ConflictError.
  */
 import type { SqlSession } from "../../core/sql/driver.js";
 import { FLOAT32_CUTOFF_MARGIN } from "../../core/sql/exact-scan.js";
 import type { UniqueInsertResult } from "../../core/sql/family.js";
 import { columnList, RECORDS, replaced } from "../../core/sql/records.js";
+import { vectorIndexKind } from "./vector-index.js";
 
 const PG_TYPES: Record<string, string> = {
 	uuid: "uuid",
@@ -37,48 +58,79 @@ const param = (name: string) => {
 const DECIDED = `NOT d.dup AND coalesce(${param("is_unique")}, true)`;
 /** The parameters after bindMemory's: candidates, ef_search, iterative scan, threshold, margin. */
 const EXTRA = COLUMNS.length;
+const LIMIT = `$${EXTRA + 1}::integer`;
+const EF_SEARCH = `$${EXTRA + 2}::integer`;
+const ITERATIVE = `$${EXTRA + 3}::boolean`;
+const THRESHOLD = `$${EXTRA + 4}::float8`;
+const MARGIN = `$${EXTRA + 5}::float8`;
 
 /**
- * bindMemory's parameters (is_unique's slot null), then (limit, efSearch, iterative,
- * threshold, margin). One row: whether it was written (0 also for an id of another type), the
- * decision, and whether it was too close to call.
+ * The HNSW settings for this statement's transaction, as an uncorrelated scalar subquery: the
+ * planner makes it an InitPlan tested by a one-time filter (a gating Result node) above the scan,
+ * which the executor evaluates before it asks the scan for its first row; pgvector reads
+ * `hnsw.ef_search` and `hnsw.iterative_scan` on that first row (hnswgettuple), not before.
  */
-export const MEMORY_INSERT_UNIQUE = `WITH c AS (
-	SELECT (SELECT 1 - (m.embedding <=> ${param("embedding")}) FROM memories m WHERE m.id = s.id) AS sim
-	FROM agentmem_search_memories(${param("embedding")}, ${param("type")}, $${EXTRA + 1}::integer,
-		${param("room_id")}, ${param("agent_id")}, false, $${EXTRA + 2}::integer, $${EXTRA + 3}::boolean) s
-	WHERE s.id <> ${param("id")}
-), d AS (
-	SELECT coalesce(bool_or(sim >= $${EXTRA + 4}::float8 AND sim <> 'NaN'), false) AS dup,
-		coalesce(bool_or(abs(sim - $${EXTRA + 4}::float8) < $${EXTRA + 5}::float8), false) AS close
-	FROM c
-), ins AS (
-	INSERT INTO memories (${columnList(RECORDS.memories)})
+const HNSW_SETTINGS = `(SELECT (${EF_SEARCH} IS NULL OR set_config('hnsw.ef_search', ${EF_SEARCH}::text, true) IS NOT NULL)
+		AND (NOT ${ITERATIVE} OR set_config('hnsw.iterative_scan', 'strict_order', true) IS NOT NULL))`;
+
+/** The distance the index orders by for `dimension` (see 001_initial.sql and 005's agentmem_search_distance). */
+function orderBy(dimension: number): string {
+	const e = param("embedding");
+	return vectorIndexKind(dimension) === "halfvec"
+		? `m.embedding::halfvec(${dimension}) <=> ${e}::halfvec(${dimension})`
+		: `m.embedding <=> ${e}`;
+}
+
+/**
+ * bindMemory's parameters (is_unique's slot null), then (limit, efSearch, iterative, threshold,
+ * margin). Returns the written row's is_unique (the decision); no row when the check was too close
+ * to call or the id belongs to a memory of another type.
+ */
+export function memoryInsertUniqueSql(dimension: number): string {
+	return `INSERT INTO memories (${columnList(RECORDS.memories)})
 	SELECT ${COLUMNS.map((c) => (c.name === "is_unique" ? DECIDED : param(c.name))).join(", ")}
-	FROM d WHERE NOT d.close
+	FROM (SELECT coalesce(bool_or(sim >= ${THRESHOLD} AND sim <> 'NaN'), false) AS dup,
+			coalesce(bool_or(abs(sim - ${THRESHOLD}) < ${MARGIN}), false) AS close
+		FROM (SELECT 1 - (m.embedding <=> ${param("embedding")}) AS sim FROM memories m
+			WHERE m.type = ${param("type")} AND m.room_id = ${param("room_id")}
+				AND m.agent_id = ${param("agent_id")} AND m.embedding IS NOT NULL
+				AND m.id <> ${param("id")} AND ${HNSW_SETTINGS}
+			ORDER BY ${orderBy(dimension)} LIMIT ${LIMIT}) c) d
+	WHERE NOT d.close
 	ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
 	WHERE memories.type = EXCLUDED.type
-	RETURNING 1
-)
-SELECT (SELECT count(*) FROM ins)::integer AS written, dup, close FROM d`;
+	RETURNING is_unique`;
+}
 
-/** Runs MEMORY_INSERT_UNIQUE; null when the check was too close to call in SQL (nothing written). */
+const statements = new Map<number, string>();
+
+/** Runs the statement for the query's dimension; null when it wrote nothing (the caller checks again). */
 export async function insertUniqueMemory(
 	session: SqlSession,
 	memory: readonly unknown[],
-	settings: { limit: number; efSearch: number | null; iterative: boolean; threshold: number },
+	settings: {
+		dimension: number;
+		limit: number;
+		efSearch: number | null;
+		iterative: boolean;
+		threshold: number;
+	},
 ): Promise<UniqueInsertResult | null> {
-	const [row] = await session.all<{ written: number; dup: boolean; close: boolean }>(
-		MEMORY_INSERT_UNIQUE,
-		[
-			...memory,
-			settings.limit,
-			settings.efSearch,
-			settings.iterative,
-			settings.threshold,
-			FLOAT32_CUTOFF_MARGIN,
-		],
-	);
-	if (!row || row.close) return null;
-	return { changed: Number(row.written), unique: !row.dup };
+	let sql = statements.get(settings.dimension);
+	if (sql === undefined) {
+		sql = memoryInsertUniqueSql(settings.dimension);
+		statements.set(settings.dimension, sql);
+	}
+	const [row] = await session.all<{ is_unique: boolean }>(sql, [
+		...memory,
+		settings.limit,
+		settings.efSearch,
+		settings.iterative,
+		settings.threshold,
+		FLOAT32_CUTOFF_MARGIN,
+	]);
+	// No row: too close to call, or the id belongs to a memory of another type (the caller's
+	// path finds which, and throws the ConflictError).
+	if (!row) return null;
+	return { changed: 1, unique: row.is_unique };
 }

@@ -121,6 +121,7 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 		// The duplicate check's count (2) and candidates, as searchMemories would fetch them.
 		insertUniqueMemory: (session, query, memory, threshold) =>
 			insertUniqueMemory(session, memory, {
+				dimension: query.length,
 				limit: 2 + OVERFETCH,
 				efSearch: efSearch(query, 2, 2 + OVERFETCH),
 				iterative: options.iterativeScan,

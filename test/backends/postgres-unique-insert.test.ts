@@ -1,0 +1,301 @@
+/**
+ * `createMemory(…, unique)`'s one statement on PostgreSQL (postgres-unique-insert.ts) sets the
+ * HNSW settings inline, with set_config in an InitPlan that a one-time filter tests above the
+ * scan. These tests prove the settings are in force when pgvector starts the HNSW scan (it reads
+ * `hnsw.ef_search` and `hnsw.iterative_scan` on the scan's first row): with the btree indexes
+ * dropped (in a rolled-back transaction) the check can only walk the HNSW graph, and 300 nearer
+ * rows of another agent hide the one near duplicate of the caller's agent from a 40-candidate
+ * walk (the session's default), but not from a 400-candidate walk, nor from an iterative scan.
+ */
+import { expect, it } from "vitest";
+import type { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
+import { postgresFamily } from "../../src/backends/postgres/postgres-family.js";
+import {
+	insertUniqueMemory,
+	memoryInsertUniqueSql,
+} from "../../src/backends/postgres/postgres-unique-insert.js";
+import { ConflictError } from "../../src/core/errors.js";
+import type { SqlSession } from "../../src/core/sql/driver.js";
+import { bindMemory } from "../../src/core/sql/records.js";
+import type { UUID } from "../../src/core/types.js";
+import { account, newId, seededRng } from "../conformance/fixtures.js";
+import { setupTestDatabase } from "./postgres/helpers.js";
+
+const db = await setupTestDatabase("postgres unique insert");
+const DIM = 16;
+const DECOYS = 300;
+
+/** The unit vector along the first axis, plus `noise` (uniform, per component) and `second` along the second axis. */
+function near(rng: () => number, noise: number, second = 0): number[] {
+	return Array.from(
+		{ length: DIM },
+		(_, i) => (i === 0 ? 1 : 0) + (i === 1 ? second : 0) + (rng() - 0.5) * noise,
+	);
+}
+
+async function setup(a: PostgresDatabaseAdapter) {
+	const agent = account();
+	const other = account();
+	await a.createAccount(agent);
+	await a.createAccount(other);
+	const roomId = newId();
+	await a.createRoom(roomId);
+	const rng = seededRng(7);
+	// Nearer to the query than the duplicate (similarity ~0.999), but another agent's.
+	await a.createMemories(
+		Array.from({ length: DECOYS }, (_, i) => ({
+			memory: {
+				id: newId(),
+				agentId: other.id,
+				userId: other.id,
+				roomId,
+				content: { text: `decoy ${i}` },
+				embedding: near(rng, 0.02),
+			},
+			tableName: "messages",
+		})),
+	);
+	// The caller's agent's one near duplicate: similarity 1 / sqrt(1 + 0.25²) ≈ 0.970.
+	await a.createMemory(
+		{
+			id: newId(),
+			agentId: agent.id,
+			userId: agent.id,
+			roomId,
+			content: { text: "duplicate" },
+			embedding: near(rng, 0, 0.25),
+		},
+		"messages",
+	);
+	await a.pool.query("ANALYZE memories");
+	return { agentId: agent.id, roomId };
+}
+
+/** Runs `fn` in a transaction where only the HNSW index can serve the check, then rolls back. */
+async function hnswOnly<T>(
+	a: PostgresDatabaseAdapter,
+	fn: (session: SqlSession) => Promise<T>,
+): Promise<T> {
+	const client = await a.pool.connect();
+	try {
+		await client.query("BEGIN");
+		await client.query(
+			"DROP INDEX memories_type_room; DROP INDEX memories_agent; SET LOCAL enable_seqscan = off",
+		);
+		const session: SqlSession = {
+			all: async (sql, params) => (await client.query(sql, params as unknown[])).rows as never,
+			run: async (sql, params) => (await client.query(sql, params as unknown[])).rowCount ?? 0,
+			exec: async (script) => void (await client.query(script)),
+		};
+		return await fn(session);
+	} finally {
+		await client.query("ROLLBACK");
+		client.release();
+	}
+}
+
+function params(agentId: UUID, roomId: UUID): unknown[] {
+	return bindMemory({
+		id: newId(),
+		type: "messages",
+		room_id: roomId,
+		agent_id: agentId,
+		user_id: agentId,
+		content: JSON.stringify({ text: "new" }),
+		embedding: postgresFamily.encodeEmbedding(new Float32Array(near(() => 0.5, 0))),
+		is_unique: null,
+		created_at: 1,
+	});
+}
+
+if (db) {
+	it("the check's HNSW settings are in force when the scan starts (ef_search, iterative scan)", async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			const { agentId, roomId } = await setup(a);
+			const check = (efSearch: number, iterative: boolean) =>
+				hnswOnly(a, (s) =>
+					insertUniqueMemory(s, params(agentId, roomId), {
+						dimension: DIM,
+						limit: 6,
+						efSearch,
+						iterative,
+						threshold: 0.95,
+					}),
+				);
+			// 40 candidates, no iterative scan: all decoys, the duplicate is missed (as pgvector does).
+			expect(await check(40, false)).toEqual({ changed: 1, unique: true });
+			// ef_search 400 (the session's is 40) reaches it: the setting was read after set_config.
+			expect(await check(400, false)).toEqual({ changed: 1, unique: false });
+			// So does an iterative scan (the session's is off) with 40.
+			expect(await check(40, true)).toEqual({ changed: 1, unique: false });
+			// The plan: the HNSW index, under a one-time filter (the settings' InitPlan).
+			const plan = await hnswOnly(a, (s) =>
+				s.all<{ "QUERY PLAN": string }>(`EXPLAIN ${memoryInsertUniqueSql(DIM)}`, [
+					...params(agentId, roomId),
+					6,
+					40,
+					false,
+					0.95,
+					1e-4,
+				]),
+			);
+			const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
+			expect(text).toMatch(/One-Time Filter[\s\S]*Index Scan using memories_embedding/);
+			// Outside the transaction the session's settings are unchanged.
+			const { rows } = await a.pool.query(
+				"SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS it",
+			);
+			expect(rows[0]).toEqual({ ef: "40", it: "off" });
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+
+	it("createMemory(unique) finds the near duplicate with the btree indexes in place", async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			const { agentId, roomId } = await setup(a);
+			const id = newId();
+			await a.createMemory(
+				{
+					id,
+					agentId,
+					userId: agentId,
+					roomId,
+					content: { text: "new" },
+					embedding: near(() => 0.5, 0),
+				},
+				"messages",
+				true,
+			);
+			const got = await a.getMemoryById(id);
+			expect(got?.unique).toBe(false);
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+
+	it("a neighbour too close to the threshold to call writes nothing in SQL; createMemory still stores the memory", async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			const agent = account();
+			await a.createAccount(agent);
+			const roomId = newId();
+			await a.createRoom(roomId);
+			const axis = (x: number, y: number) =>
+				Array.from({ length: DIM }, (_, i) => (i === 0 ? x : i === 1 ? y : 0));
+			await a.createMemory(
+				{
+					id: newId(),
+					agentId: agent.id,
+					userId: agent.id,
+					roomId,
+					content: { text: "stored" },
+					embedding: axis(0.95, Math.sqrt(1 - 0.95 ** 2)),
+				},
+				"messages",
+			);
+			const memory = {
+				id: newId(),
+				agentId: agent.id,
+				userId: agent.id,
+				roomId,
+				content: { text: "new" },
+				embedding: axis(1, 0),
+			};
+			const client = await a.pool.connect();
+			try {
+				const session: SqlSession = {
+					all: async (sql, p) => (await client.query(sql, p as unknown[])).rows as never,
+					run: async (sql, p) => (await client.query(sql, p as unknown[])).rowCount ?? 0,
+					exec: async (script) => void (await client.query(script)),
+				};
+				const result = await insertUniqueMemory(
+					session,
+					bindMemory({
+						id: memory.id,
+						type: "messages",
+						room_id: roomId,
+						agent_id: agent.id,
+						user_id: agent.id,
+						content: JSON.stringify(memory.content),
+						embedding: postgresFamily.encodeEmbedding(new Float32Array(memory.embedding)),
+						is_unique: null,
+						created_at: 1,
+					}),
+					{ dimension: DIM, limit: 6, efSearch: 80, iterative: true, threshold: 0.95 },
+				);
+				expect(result).toBeNull();
+			} finally {
+				client.release();
+			}
+			expect(await a.getMemoryById(memory.id)).toBeNull();
+			await a.createMemory(memory, "messages", true);
+			expect((await a.getMemoryById(memory.id))?.content).toEqual({ text: "new" });
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+
+	it("createMemory(unique): the same id and type replaces the row; another type is a ConflictError", async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			const agent = account();
+			await a.createAccount(agent);
+			const roomId = newId();
+			await a.createRoom(roomId);
+			const m = {
+				id: newId(),
+				agentId: agent.id,
+				userId: agent.id,
+				roomId,
+				content: { text: "first" },
+				embedding: near(() => 0.5, 0),
+			};
+			await a.createMemory(m, "messages", true);
+			await a.createMemory({ ...m, content: { text: "second" } }, "messages", true);
+			const stored = await a.getMemoryById(m.id);
+			expect(stored?.content).toEqual({ text: "second" });
+			// The row itself is excluded from the check: still unique.
+			expect(stored?.unique).toBe(true);
+			await expect(
+				a.createMemory({ ...m, content: { text: "third" } }, "facts", true),
+			).rejects.toBeInstanceOf(ConflictError);
+			expect((await a.getMemoryById(m.id))?.content).toEqual({ text: "second" });
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+
+	it("between 2000 and 4000 dimensions the check orders by the halfvec index's expression", async () => {
+		const dim = 3072;
+		const a = await db.adapter({ embeddingDimension: dim });
+		try {
+			const agent = account();
+			await a.createAccount(agent);
+			const roomId = newId();
+			await a.createRoom(roomId);
+			const rng = seededRng(3072);
+			const v = Array.from({ length: dim }, () => rng() - 0.5);
+			const m = (id: UUID) => ({
+				id,
+				agentId: agent.id,
+				userId: agent.id,
+				roomId,
+				content: { text: "x" },
+				embedding: v,
+			});
+			const [first, second] = [newId(), newId()];
+			await a.createMemory(m(first), "messages", true);
+			await a.createMemory(m(second), "messages", true);
+			expect((await a.getMemoryById(first))?.unique).toBe(true);
+			expect((await a.getMemoryById(second))?.unique).toBe(false);
+			expect(memoryInsertUniqueSql(dim)).toContain(
+				`ORDER BY m.embedding::halfvec(${dim}) <=> $7::vector::halfvec(${dim})`,
+			);
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+}
