@@ -1,7 +1,7 @@
 /**
  * `createMemory(…, unique)`'s one statement on PostgreSQL (postgres-unique-insert.ts) sets the
- * HNSW settings inline, with set_config in an InitPlan that a one-time filter tests above the
- * scan. These tests prove the settings are in force when pgvector starts the HNSW scan (it reads
+ * HNSW settings in migration 009's function, or (halfvec index, 2001–4000 dimensions) inline, with
+ * set_config in an InitPlan that a one-time filter tests above the scan. These tests prove the settings are in force when pgvector starts the HNSW scan (it reads
  * `hnsw.ef_search` and `hnsw.iterative_scan` on the scan's first row): with the btree indexes
  * dropped (in a rolled-back transaction) the check can only walk the HNSW graph, and 300 nearer
  * rows of another agent hide the one near duplicate of the caller's agent from a 40-candidate
@@ -25,15 +25,19 @@ const db = await setupTestDatabase("postgres unique insert");
 const DIM = 16;
 const DECOYS = 300;
 
-/** The unit vector along the first axis, plus `noise` (uniform, per component) and `second` along the second axis. */
-function near(rng: () => number, noise: number, second = 0): number[] {
+/**
+ * The unit vector along the first axis, plus `second` along the second axis and uniform noise per
+ * component (`noise` at 16 dimensions, scaled so its length is the same at any dimension).
+ */
+function near(rng: () => number, noise: number, second = 0, dim = DIM): number[] {
+	const scale = noise * Math.sqrt(DIM / dim);
 	return Array.from(
-		{ length: DIM },
-		(_, i) => (i === 0 ? 1 : 0) + (i === 1 ? second : 0) + (rng() - 0.5) * noise,
+		{ length: dim },
+		(_, i) => (i === 0 ? 1 : 0) + (i === 1 ? second : 0) + (rng() - 0.5) * scale,
 	);
 }
 
-async function setup(a: PostgresDatabaseAdapter) {
+async function setup(a: PostgresDatabaseAdapter, dim = DIM) {
 	const agent = account();
 	const other = account();
 	await a.createAccount(agent);
@@ -50,7 +54,7 @@ async function setup(a: PostgresDatabaseAdapter) {
 				userId: other.id,
 				roomId,
 				content: { text: `decoy ${i}` },
-				embedding: near(rng, 0.02),
+				embedding: near(rng, 0.02, 0, dim),
 			},
 			tableName: "messages",
 		})),
@@ -63,7 +67,7 @@ async function setup(a: PostgresDatabaseAdapter) {
 			userId: agent.id,
 			roomId,
 			content: { text: "duplicate" },
-			embedding: near(rng, 0, 0.25),
+			embedding: near(rng, 0, 0.25, dim),
 		},
 		"messages",
 	);
@@ -94,7 +98,7 @@ async function hnswOnly<T>(
 	}
 }
 
-function params(agentId: UUID, roomId: UUID): unknown[] {
+function params(agentId: UUID, roomId: UUID, dim = DIM): unknown[] {
 	return bindMemory({
 		id: newId(),
 		type: "messages",
@@ -102,55 +106,60 @@ function params(agentId: UUID, roomId: UUID): unknown[] {
 		agent_id: agentId,
 		user_id: agentId,
 		content: JSON.stringify({ text: "new" }),
-		embedding: postgresFamily.encodeEmbedding(new Float32Array(near(() => 0.5, 0))),
+		embedding: postgresFamily.encodeEmbedding(new Float32Array(near(() => 0.5, 0, 0, dim))),
 		is_unique: null,
 		created_at: 1,
 	});
 }
 
 if (db) {
-	it("the check's HNSW settings are in force when the scan starts (ef_search, iterative scan)", async () => {
-		const a = await db.adapter({ embeddingDimension: DIM });
-		try {
-			const { agentId, roomId } = await setup(a);
-			const check = (efSearch: number, iterative: boolean) =>
-				hnswOnly(a, (s) =>
-					insertUniqueMemory(s, params(agentId, roomId), {
-						dimension: DIM,
-						limit: 6,
-						efSearch,
-						iterative,
-						threshold: 0.95,
-					}),
+	for (const [dim, how] of [
+		[DIM, /Function Scan on agentmem_unique_check/],
+		[3072, /One-Time Filter[\s\S]*Index Scan using memories_embedding/],
+	] as const)
+		it(`${dim} dimensions: the check's HNSW settings are in force when the scan starts (ef_search, iterative scan)`, async () => {
+			const a = await db.adapter({ embeddingDimension: dim });
+			try {
+				const { agentId, roomId } = await setup(a, dim);
+				const check = (efSearch: number, iterative: boolean) =>
+					hnswOnly(a, (s) =>
+						insertUniqueMemory(s, params(agentId, roomId, dim), {
+							dimension: dim,
+							limit: 6,
+							efSearch,
+							iterative,
+							threshold: 0.95,
+						}),
+					);
+				// 40 candidates, no iterative scan: all decoys, the duplicate is missed (as pgvector does).
+				expect(await check(40, false)).toEqual({ changed: 1, unique: true });
+				// ef_search 400 (the session's is 40) reaches it: the setting was read after set_config.
+				expect(await check(400, false)).toEqual({ changed: 1, unique: false });
+				// So does an iterative scan (the session's is off) with 40.
+				expect(await check(40, true)).toEqual({ changed: 1, unique: false });
+				// The plan: migration 009's function, or inline (halfvec) the HNSW index under a one-time
+				// filter (the settings' InitPlan).
+				const plan = await hnswOnly(a, (s) =>
+					s.all<{ "QUERY PLAN": string }>(`EXPLAIN ${memoryInsertUniqueSql(dim)}`, [
+						...params(agentId, roomId, dim),
+						6,
+						40,
+						false,
+						0.95,
+						1e-4,
+					]),
 				);
-			// 40 candidates, no iterative scan: all decoys, the duplicate is missed (as pgvector does).
-			expect(await check(40, false)).toEqual({ changed: 1, unique: true });
-			// ef_search 400 (the session's is 40) reaches it: the setting was read after set_config.
-			expect(await check(400, false)).toEqual({ changed: 1, unique: false });
-			// So does an iterative scan (the session's is off) with 40.
-			expect(await check(40, true)).toEqual({ changed: 1, unique: false });
-			// The plan: the HNSW index, under a one-time filter (the settings' InitPlan).
-			const plan = await hnswOnly(a, (s) =>
-				s.all<{ "QUERY PLAN": string }>(`EXPLAIN ${memoryInsertUniqueSql(DIM)}`, [
-					...params(agentId, roomId),
-					6,
-					40,
-					false,
-					0.95,
-					1e-4,
-				]),
-			);
-			const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
-			expect(text).toMatch(/One-Time Filter[\s\S]*Index Scan using memories_embedding/);
-			// Outside the transaction the session's settings are unchanged.
-			const { rows } = await a.pool.query(
-				"SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS it",
-			);
-			expect(rows[0]).toEqual({ ef: "40", it: "off" });
-		} finally {
-			await a.close();
-		}
-	}, 120_000);
+				const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
+				expect(text).toMatch(how);
+				// Outside the transaction the session's settings are unchanged.
+				const { rows } = await a.pool.query(
+					"SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS it",
+				);
+				expect(rows[0]).toEqual({ ef: "40", it: "off" });
+			} finally {
+				await a.close();
+			}
+		}, 120_000);
 
 	it("createMemory(unique) finds the near duplicate with the btree indexes in place", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });

@@ -1,30 +1,33 @@
 /**
  * `createMemory(…, unique)` in one statement on the PostgreSQL family: the near-duplicate check
- * and the insert share one round trip, and the outbox row is written by the memories trigger in
- * that statement. The check is written inline (the filter of migration 005's
- * agentmem_memory_search_sql: type, room, agent, embedding present, plus id <> the new id, as an
- * index-ordered subquery with LIMIT), not as a call of agentmem_search_memories: the function's
- * PL/pgSQL calls, its EXECUTE (parsed and planned on every call), its wide rows (vector_send of
- * each candidate) and a primary-key lookup per candidate for the distance cost more than the search
- * itself. The insert is a plain INSERT … SELECT from the check's one-row aggregate (no CTEs).
+ * and the insert share one round trip (a plain INSERT … SELECT from the check's one row), and the
+ * outbox row is written by the memories trigger in that statement. The check is migration 009's
+ * `agentmem_unique_check`: the filter of 005's agentmem_memory_search_sql (type, room, agent,
+ * embedding present) plus id <> the new id, a static query whose parse PL/pgSQL keeps for the
+ * session, planned on every call for its own values (force_custom_plan). Between 2000 and 4000
+ * dimensions the index is on a halfvec expression whose dimension must be in the statement's text,
+ * so there the check is written inline, with the HNSW settings set by set_config in an InitPlan that
+ * a one-time filter tests above the scan: the executor runs it before it asks the scan for its first
+ * row, which is when pgvector reads them (hnswgettuple). test/backends/postgres-unique-insert.test.ts
+ * proves, for both forms, that ef_search and the iterative scan change the HNSW walk's answer.
  *
  * Measured (issue 17 target 5, `BENCH_COUNT=2000 npm run bench:single`, 384 dimensions, 100 rooms,
- * interleaved in one process; the machine shared with another engineer's jobs, load 2.1–3.7):
- * with the function call, createMemory(unique) ran at 0.745 and 0.750 of raw pgvector's one-row
- * INSERT (0.71–0.73 of agentmem's plain createMemory); inline, at 0.837, 0.809 and 0.856 (0.81
- * of plain; the last run is bench/results/single-writes.json).
- * The target (0.90) is not reached. What remains (psql EXPLAIN ANALYZE and a probe timing each piece
- * on a bench-filled database): the room-filtered check is an exact scan of the room's rows through
- * the (type, room_id) btree and a top-N sort (0.2–0.4 ms for 60–240 rows; pgvector's HNSW is
- * not used at 1% selectivity, so ef_search does not matter here), planning the larger statement
- * (0.2–0.35 ms against 0.03–0.07 for the plain insert), and the statement's larger parse. A named
- * prepared statement saved ~0.4 ms a call in the probe, but the driver uses none (PgBouncer and
- * Supavisor in transaction mode, postgres-driver.ts).
- *
- * The HNSW settings hold for the statement's transaction (set_config's is_local): an InitPlan
- * tested by a one-time filter above the scan runs them before the executor asks the scan for its
- * first row, which is when pgvector reads them (test/backends/postgres-unique-insert.test.ts proves
- * both settings change the HNSW walk's answer).
+ * interleaved in one process; the machine shared with another engineer's jobs, load 2–5):
+ * createMemory(unique) against raw pgvector's one-row INSERT (and against plain createMemory):
+ * - agentmem_search_memories called from the statement (before): 0.745, 0.750 (0.71–0.73);
+ * - the check inline, no function: 0.837, 0.809, 0.856 (0.81): the old function's PL/pgSQL calls,
+ *   its EXECUTE (parsed and planned on every call), wide rows (vector_send of each candidate) and a
+ *   primary-key lookup per candidate for the distance cost more than the search;
+ * - migration 009's function: 0.894, 0.891, 0.832, 0.844 (0.85–0.86; the last run is
+ *   bench/results/single-writes.json). The target (0.90) is not met;
+ * - the same function with PostgreSQL's default plan cache mode (a generic plan after five calls):
+ *   0.896 (0.88), no better; kept out, since a generic plan chosen for large rooms could walk the
+ *   HNSW graph for a room of a few rows.
+ * What is left (EXPLAIN ANALYZE, a probe timing each piece): the check is an exact scan of the
+ * room's rows through the (type, room_id) btree and a top-N sort (0.2–0.4 ms for 60–240 rows;
+ * HNSW is not used at 1% selectivity, so ef_search does not matter here) and its planning. A named
+ * prepared statement would save parsing the whole statement, but the driver uses none (PgBouncer
+ * and Supavisor in transaction mode, postgres-driver.ts).
  *
  * The decision is taken in SQL with pgvector's distance, which may differ from the JavaScript
  * similarity every backend ranks with by float rounding. When a candidate's similarity is within
@@ -73,20 +76,24 @@ const MARGIN = `$${EXTRA + 5}::float8`;
 const HNSW_SETTINGS = `(SELECT (${EF_SEARCH} IS NULL OR set_config('hnsw.ef_search', ${EF_SEARCH}::text, true) IS NOT NULL)
 		AND (NOT ${ITERATIVE} OR set_config('hnsw.iterative_scan', 'strict_order', true) IS NOT NULL))`;
 
-/** The distance the index orders by for `dimension` (see 001_initial.sql and 005's agentmem_search_distance). */
-function orderBy(dimension: number): string {
-	const e = param("embedding");
-	return vectorIndexKind(dimension) === "halfvec"
-		? `m.embedding::halfvec(${dimension}) <=> ${e}::halfvec(${dimension})`
-		: `m.embedding <=> ${e}`;
-}
+/** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 009's check. */
+const VIA_FUNCTION = `INSERT INTO memories (${columnList(RECORDS.memories)})
+	SELECT ${COLUMNS.map((c) => (c.name === "is_unique" ? DECIDED : param(c.name))).join(", ")}
+	FROM agentmem_unique_check(${param("embedding")}, ${param("type")}, ${param("room_id")},
+		${param("agent_id")}, ${param("id")}, ${LIMIT}, ${EF_SEARCH}, ${ITERATIVE}, ${THRESHOLD}, ${MARGIN}) d
+	WHERE NOT d.close
+	ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
+	WHERE memories.type = EXCLUDED.type
+	RETURNING is_unique`;
 
 /**
  * bindMemory's parameters (is_unique's slot null), then (limit, efSearch, iterative, threshold,
  * margin). Returns the written row's is_unique (the decision); no row when the check was too close
- * to call or the id belongs to a memory of another type.
+ * to call or the id belongs to a memory of another type. Between 2000 and 4000 dimensions the
+ * check is inline, ordered by the halfvec index's expression (001_initial.sql).
  */
 export function memoryInsertUniqueSql(dimension: number): string {
+	if (vectorIndexKind(dimension) !== "halfvec") return VIA_FUNCTION;
 	return `INSERT INTO memories (${columnList(RECORDS.memories)})
 	SELECT ${COLUMNS.map((c) => (c.name === "is_unique" ? DECIDED : param(c.name))).join(", ")}
 	FROM (SELECT coalesce(bool_or(sim >= ${THRESHOLD} AND sim <> 'NaN'), false) AS dup,
@@ -95,7 +102,8 @@ export function memoryInsertUniqueSql(dimension: number): string {
 			WHERE m.type = ${param("type")} AND m.room_id = ${param("room_id")}
 				AND m.agent_id = ${param("agent_id")} AND m.embedding IS NOT NULL
 				AND m.id <> ${param("id")} AND ${HNSW_SETTINGS}
-			ORDER BY ${orderBy(dimension)} LIMIT ${LIMIT}) c) d
+			ORDER BY m.embedding::halfvec(${dimension}) <=> ${param("embedding")}::halfvec(${dimension})
+			LIMIT ${LIMIT}) c) d
 	WHERE NOT d.close
 	ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
 	WHERE memories.type = EXCLUDED.type
