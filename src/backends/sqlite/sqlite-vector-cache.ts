@@ -198,7 +198,7 @@ export function createCachedVectorSearch(
 		);
 	}
 
-	/** One step (~256 slots, tens of ms) per timer turn, so other work runs in between. */
+	/** One step (128 slots, tens of ms) per timer turn, so other work runs in between. */
 	function schedule(c: Copy): void {
 		c.graphWork = "building";
 		const timer = setTimeout(() => {

@@ -27,6 +27,8 @@ export type { Ranked };
 const DEAD = -1;
 /** A search first adds up to this many slots the graph lacks; further behind, the codes serve. */
 const GRAPH_CATCH_UP = 64;
+/** Above 250,000 rows the graph is asked for one passing candidate per this many rows. */
+const GRAPH_ROWS_PER_CANDIDATE = 2500;
 /** The most neighbours asked of the graph; a filter passing fewer of them is scanned instead. */
 const GRAPH_MAX_K = 4096;
 
@@ -271,7 +273,8 @@ export class VectorColumns {
 			this.#roomCodes.liveWith(room, this.#live),
 			this.#agentCodes.liveWith(agent, this.#live),
 		);
-		const wanted = Math.max(100, 10 * count);
+		// More as the graph grows: 100 gave recall@10 1.00 at 100,000 rows but 0.91 at 1,000,000.
+		const wanted = Math.max(100, 10 * count, Math.ceil(this.#live / GRAPH_ROWS_PER_CANDIDATE));
 		// Enough neighbours that `wanted` of them pass if the filter's rows are spread evenly.
 		const first = Math.ceil((wanted * this.#live) / passing);
 		if (passing <= exactBelow || passing <= wanted || first > GRAPH_MAX_K) return null;
