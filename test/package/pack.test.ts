@@ -104,12 +104,22 @@ await a.createMemory({ userId: user, agentId: user, roomId: room, content: { tex
 await a.close();
 const b = await createAdapter("sqlite:./x.db");
 const found = await b.searchMemoriesByEmbedding([0, 1, 0], { tableName: "messages", roomId: room });
-console.log(JSON.stringify({ backend: b.capabilities.backend, dimension: b.capabilities.embeddingDimension, texts: found.map((m) => m.content.text) }));
+// usearch (the HNSW graph from 50,000 memories on) installs with agentmem and loads here.
+const usearch = (await import("usearch")).default;
+const graph = new usearch.Index({ dimensions: 3, metric: "cos", quantization: "f16", connectivity: 16, expansion_add: 128, expansion_search: 128, multi: false });
+graph.add(7n, new Float32Array([0, 1, 0]));
+console.log(JSON.stringify({ backend: b.capabilities.backend, dimension: b.capabilities.embeddingDimension, texts: found.map((m) => m.content.text), status: b.vectorIndexStatus(), graph: Number(graph.search(new Float32Array([0, 1, 0]), 1, 1).keys[0]) }));
 await b.close();
 `,
 		);
 		const out = JSON.parse(run("node", ["sqlite.mjs"], dir));
-		expect(out).toEqual({ backend: "sqlite", dimension: 3, texts: ["on disk"] });
+		expect(out).toEqual({
+			backend: "sqlite",
+			dimension: 3,
+			texts: ["on disk"],
+			status: { rows: 1, graph: "none" },
+			graph: 7,
+		});
 	});
 
 	it("opens pglite:memory through createAdapter", () => {
