@@ -24,9 +24,10 @@ import { postgresBulkMemories } from "../postgres/postgres-bulk.js";
 import { postgresConstraintOf, wrapPostgresError } from "../postgres/postgres-errors.js";
 import { postgresFamily } from "../postgres/postgres-family.js";
 import { MEMORY_CHANNEL } from "../postgres/postgres-notify.js";
+import { checkEfSearch, type HnswSearchOptions } from "../postgres/postgres-vector.js";
 import { pgliteChannelListener, pgliteConnection, syncStorage } from "./pglite-connection.js";
 
-export interface PGliteAdapterOptions extends SettingsOptions {
+export interface PGliteAdapterOptions extends SettingsOptions, HnswSearchOptions {
 	/**
 	 * Where the database lives: undefined or `"memory"` for in-memory, a directory path (Node,
 	 * persistent, locked to this process), or `idb://name` / `opfs-ahp://name` in a browser.
@@ -63,6 +64,7 @@ export class PGliteDatabaseAdapter extends SqlDatabaseAdapter {
 			this.#options = options.own;
 			return;
 		}
+		checkEfSearch(options.efSearch);
 		if (options.pglite && options.dataDir !== undefined) {
 			throw new ConfigurationError(
 				"give PGliteDatabaseAdapter either `pglite` (your instance) or `dataDir`, not both",
@@ -173,6 +175,7 @@ async function connect(
 	return postgresBackend({
 		driver,
 		pgvectorVersion: version,
+		efSearch: o.efSearch,
 		bulkMemories: postgresBulkMemories,
 		flush: () => driver.exclusive(() => syncStorage(pg)),
 		listener: pgliteChannelListener(pg, driver, MEMORY_CHANNEL),

@@ -32,13 +32,16 @@ import { postgresFamily } from "./postgres-family.js";
 import { listenerConfig, PgChannelListener } from "./postgres-listener.js";
 import { MEMORY_CHANNEL } from "./postgres-notify.js";
 import { createPool, createSchema, extensionSchemasOffPath, SCHEMA_RE } from "./postgres-pool.js";
-import { hasIterativeScan } from "./postgres-vector.js";
+import { checkEfSearch, type HnswSearchOptions, hasIterativeScan } from "./postgres-vector.js";
 import { type RequestClaims, requestPrelude, UserViewResources } from "./rls/as-user.js";
 import { rowLevelSecurityMigrations } from "./rls/rls-migration.js";
 
 export { POOL_DEFAULTS } from "./pg-types.js";
 
-export interface PostgresAdapterOptions extends SettingsOptions, ResilienceOptions {
+export interface PostgresAdapterOptions
+	extends SettingsOptions,
+		ResilienceOptions,
+		HnswSearchOptions {
 	/** `postgres://user:pass@host:5432/db`. Shorthand for `poolConfig.connectionString`. */
 	connectionString?: string;
 	/** node-postgres Pool settings for the pool the adapter creates and owns. */
@@ -116,6 +119,7 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 				"`schema` needs an adapter-created pool; with your own `pool`, set search_path in its config (options: '-c search_path=...')",
 			);
 		}
+		checkEfSearch(opts.efSearch);
 		const state: PostgresState = { options: opts };
 		super(createContext(postgresFamily, opts, () => open(state)));
 		this.#own = { state };
@@ -224,6 +228,7 @@ async function open(state: PostgresState): Promise<SqlBackend> {
 		driver,
 		pgvectorVersion: state.server.pgvectorVersion,
 		encodeQuery: toPgVectorBinary,
+		efSearch: o.efSearch,
 		bulkMemories: postgresBulkMemories,
 		listener: new PgChannelListener({
 			config: listenerConfig(o.listenConnection as string | ClientConfig | undefined, driver.pool),

@@ -32,6 +32,8 @@ export interface PostgresBackendParts {
 	/** The driver's capabilities; the vector search's are the family's (known after migration). */
 	capabilities: Omit<AdapterCapabilities, "embeddingDimension" | "vectorSearch" | "exactSearch">;
 	encodeQuery?: PostgresVectorOptions["encodeQuery"];
+	/** The adapter's `efSearch` option. */
+	efSearch?: number;
 	extraMigrations?: readonly Migration[];
 	/** Bulk loads of memories (postgres-bulk.ts). */
 	bulkMemories?: BulkMemories;
@@ -54,6 +56,7 @@ export function postgresBackend(parts: PostgresBackendParts): SqlBackend {
 		vector: createPostgresVectorSearch({
 			iterativeScan: hasIterativeScan(parts.pgvectorVersion),
 			encodeQuery: parts.encodeQuery,
+			efSearch: parts.efSearch,
 			// PGlite (one connection): searches keep the HNSW settings on it.
 			singleConnection: !driver.concurrentStatements,
 		}),

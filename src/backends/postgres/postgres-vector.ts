@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../../core/errors.js";
 import type { Row, SqlSession } from "../../core/sql/driver.js";
 import { FLOAT32_CUTOFF_MARGIN, rankCandidates } from "../../core/sql/exact-scan.js";
 import type {
@@ -12,6 +13,8 @@ import { vectorIndexKind } from "./vector-index.js";
 
 /** pgvector's `hnsw.ef_search` ceiling. */
 const MAX_EF_SEARCH = 1000;
+/** The least `hnsw.ef_search` of a search unless the adapter's `efSearch` option says otherwise. */
+const DEFAULT_EF_SEARCH = 80;
 /**
  * Candidates fetched beyond `count`, so near-ties at the cut-off are ranked here, not by the SQL
  * (a cut-off still uncertain asks again, see `nearest`). Every extra row is a whole row read and
@@ -45,7 +48,30 @@ export function hasIterativeScan(version: string): boolean {
 	return major > 0 || minor >= 8;
 }
 
-export interface PostgresVectorOptions {
+/** The HNSW search option of the PostgreSQL-family adapters (PostgreSQL, PGlite). */
+export interface HnswSearchOptions {
+	/**
+	 * The least `hnsw.ef_search` a search uses (1–1000; default 80; a search for `count` results
+	 * uses at least 4 × count). Larger: better recall on big tables for more time per search
+	 * (at 1,000,000 rows 80 is not enough for recall near 1: BENCHMARKS.md, "scale report").
+	 */
+	efSearch?: number;
+}
+
+/** Throws ConfigurationError unless `efSearch` is absent or an integer from 1 to 1000. */
+export function checkEfSearch(efSearch: unknown): void {
+	if (efSearch === undefined) return;
+	if (
+		!Number.isInteger(efSearch) ||
+		(efSearch as number) < 1 ||
+		(efSearch as number) > MAX_EF_SEARCH
+	)
+		throw new ConfigurationError(
+			`efSearch must be an integer from 1 to ${MAX_EF_SEARCH} (hnsw.ef_search), got ${JSON.stringify(efSearch)}`,
+		);
+}
+
+export interface PostgresVectorOptions extends HnswSearchOptions {
 	/** pgvector >= 0.8 (see `hasIterativeScan`). */
 	iterativeScan: boolean;
 	/**
@@ -72,7 +98,7 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 			? null
 			: // pgvector's default (40) gave recall@10 of 0.92 at 100,000 rows here; 80 gave 0.99 for
 				// 10% more time (bench: raw-pgvector's ef_search curve).
-				Math.min(MAX_EF_SEARCH, Math.max(80, 4 * count, limit));
+				Math.min(MAX_EF_SEARCH, Math.max(options.efSearch ?? DEFAULT_EF_SEARCH, 4 * count, limit));
 	const encode =
 		options.encodeQuery ?? ((query: Float32Array) => postgresFamily.encodeEmbedding(query));
 
