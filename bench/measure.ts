@@ -37,7 +37,7 @@ export function median(values: number[]): number {
 	);
 }
 
-function recallOf(found: string[][], truth: string[][]): number {
+export function recallOf(found: string[][], truth: string[][]): number {
 	let hit = 0;
 	let total = 0;
 	found.forEach((ids, q) => {

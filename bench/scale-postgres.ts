@@ -16,26 +16,22 @@
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import pg from "pg";
-import type { DatabaseAdapter } from "../src/core/adapter.js";
-import type { PortableRecord } from "../src/core/portable-types.js";
 import type { UUID } from "../src/core/types.js";
 import { toPgVectorText } from "../src/core/vector.js";
-import { rowText } from "./contenders/contender.js";
 import { dropDatabase, freshDatabase } from "./contenders/pg-admin.js";
 import { machineInfo } from "./environment.js";
-import { median, percentile } from "./measure.js";
-import { distDir, resultsDir } from "./paths.js";
+import { median, percentile, recallOf } from "./measure.js";
+import { resultsDir } from "./paths.js";
 import { formatGenerated, type Machine } from "./results.js";
 import {
 	generateWorkload,
 	groundTruth,
 	queryVector,
-	rowVector,
 	type Workload,
 	type WorkloadSpec,
 } from "./workload.js";
+import { adapterFor, records } from "./workload-bulk.js";
 
 interface Latency {
 	/** Milliseconds, over the queries, of each query's median over `runs` runs. */
@@ -123,17 +119,6 @@ function save(run: ScaleRun): void {
 	formatGenerated(file);
 }
 
-function recallOf(found: string[][], truth: string[][]): number {
-	let hit = 0;
-	let total = 0;
-	found.forEach((ids, q) => {
-		const exact = new Set(truth[q]);
-		total += exact.size;
-		for (const id of ids) if (exact.has(id)) hit++;
-	});
-	return total === 0 ? 1 : hit / total;
-}
-
 /** One warm-up pass, then RUNS passes; p50/p95 over the queries of each query's median time. */
 async function measure(search: (q: number) => Promise<string[]>, truth: string[][]) {
 	for (let q = 0; q < queries; q++) await search(q);
@@ -159,44 +144,6 @@ async function measure(search: (q: number) => Promise<string[]>, truth: string[]
 const fmt = (l: Latency) =>
 	`p50 ${l.p50.toFixed(2)} ms, p95 ${l.p95.toFixed(2)} ms, recall ${l.recall.toFixed(3)}`;
 
-async function adapterFor(url: string): Promise<DatabaseAdapter> {
-	const index = (await import(pathToFileURL(join(distDir, "index.js")).href)) as {
-		createAdapter: (url: string, o: object) => Promise<DatabaseAdapter>;
-	};
-	return index.createAdapter(url, { embeddingDimension: spec.dim });
-}
-
-/** What `agentmem export` writes for the workload, generated as it is read (as workload-bulk.ts). */
-async function* records(w: Workload): AsyncGenerator<PortableRecord> {
-	for (const id of [w.agentId, w.userId] as UUID[]) {
-		yield {
-			kind: "account",
-			id,
-			name: "bench",
-			username: id,
-			email: null,
-			avatarUrl: null,
-			details: {},
-			createdAt: 1,
-		};
-	}
-	for (const id of w.roomIds as UUID[]) yield { kind: "room", id, createdAt: 1 } as PortableRecord;
-	for (let row = 0; row < w.spec.n; row++) {
-		yield {
-			kind: "memory",
-			type: TABLE,
-			id: w.ids[row] as UUID,
-			agentId: w.agentId as UUID,
-			userId: w.userId as UUID,
-			roomId: w.roomIds[w.roomOf[row] as number] as UUID,
-			createdAt: 1_700_000_000_000 + row,
-			content: { text: rowText(row) },
-			embedding: rowVector(w, row),
-			unique: true,
-		} as PortableRecord;
-	}
-}
-
 async function sizes(client: pg.Client, table: string, index: string): Promise<Sizes> {
 	const { rows } = await client.query(
 		"SELECT pg_relation_size($1::regclass) AS t, pg_total_relation_size($1::regclass) AS tt, pg_relation_size($2::regclass) AS i",
@@ -217,7 +164,7 @@ async function agentmemPhase(
 	truth: { all: string[][]; room: string[][] },
 ) {
 	const out: NonNullable<ScaleRun["agentmem"]> = { status: "ok" };
-	const a = await adapterFor(url);
+	const a = await adapterFor(url, spec.dim);
 	try {
 		log(`agentmem-postgres: importRecords of ${n} memories (batchSize 5000)`);
 		let next = Math.max(1, Math.floor(n / 10));

@@ -59,7 +59,7 @@ export interface BulkRun {
 
 const TABLE = "messages";
 
-async function adapterFor(url: string, dim: number): Promise<DatabaseAdapter> {
+export async function adapterFor(url: string, dim: number): Promise<DatabaseAdapter> {
 	const index = (await import(pathToFileURL(join(distDir, "index.js")).href)) as {
 		createAdapter: (url: string, o: object) => Promise<DatabaseAdapter>;
 	};
@@ -77,7 +77,7 @@ const memoryOf = (w: Workload, row: number) => ({
 });
 
 /** What `agentmem export` writes for the workload, generated as it is read (memory bounded). */
-async function* records(w: Workload): AsyncGenerator<PortableRecord> {
+export async function* records(w: Workload): AsyncGenerator<PortableRecord> {
 	for (const id of [w.agentId, w.userId] as UUID[]) {
 		yield {
 			kind: "account",
