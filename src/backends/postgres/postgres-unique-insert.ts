@@ -6,7 +6,7 @@
  * embedding present) plus id <> the new id, a static query whose parse PL/pgSQL keeps for the
  * session, planned on every call for its own values (force_custom_plan). Between 2000 and 4000
  * dimensions the index is on a halfvec expression whose dimension must be in the statement's text,
- * so there the check is written inline, with the HNSW settings set by set_config in an InitPlan that
+ * so there the check is written inline, with the HNSW settings set by agentmem_hnsw_settings in an InitPlan that
  * a one-time filter tests above the scan: the executor runs it before it asks the scan for its first
  * row, which is when pgvector reads them (hnswgettuple). test/backends/postgres-unique-insert.test.ts
  * proves, for both forms, that ef_search and the iterative scan change the HNSW walk's answer.
@@ -68,13 +68,13 @@ const THRESHOLD = `$${EXTRA + 4}::float8`;
 const MARGIN = `$${EXTRA + 5}::float8`;
 
 /**
- * The HNSW settings for this statement's transaction, as an uncorrelated scalar subquery: the
+ * The HNSW settings for this statement's transaction (migration 003's agentmem_hnsw_settings), as
+ * an uncorrelated scalar subquery: the
  * planner makes it an InitPlan tested by a one-time filter (a gating Result node) above the scan,
  * which the executor evaluates before it asks the scan for its first row; pgvector reads
  * `hnsw.ef_search` and `hnsw.iterative_scan` on that first row (hnswgettuple), not before.
  */
-const HNSW_SETTINGS = `(SELECT (${EF_SEARCH} IS NULL OR set_config('hnsw.ef_search', ${EF_SEARCH}::text, true) IS NOT NULL)
-		AND (NOT ${ITERATIVE} OR set_config('hnsw.iterative_scan', 'strict_order', true) IS NOT NULL))`;
+const HNSW_SETTINGS = `(SELECT true FROM agentmem_hnsw_settings(${EF_SEARCH}, ${ITERATIVE}))`;
 
 /** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 009's check. */
 const VIA_FUNCTION = `INSERT INTO memories (${columnList(RECORDS.memories)})

@@ -4,7 +4,7 @@
 -- plus `id <> self`, the candidates ordered by `embedding <=> query` (the vector index of 001; the
 -- halfvec expression index between 2000 and 4000 dimensions needs the dimension in the statement's
 -- text, so the check stays inline there). The HNSW settings are set before the query starts, for
--- the transaction. plan_cache_mode = force_custom_plan: every call is planned for its own room and
+-- the transaction, by 003's agentmem_hnsw_settings. plan_cache_mode = force_custom_plan: every call is planned for its own room and
 -- agent (a generic plan could walk the HNSW graph for a room of a few rows), as EXECUTE did.
 -- dup: a candidate's similarity is at least `threshold`; close: one is within `margin` of it.
 CREATE FUNCTION agentmem_unique_check(
@@ -15,12 +15,7 @@ LANGUAGE plpgsql VOLATILE
 SET plan_cache_mode = force_custom_plan
 AS $$
 BEGIN
-  IF ef_search IS NOT NULL THEN
-    PERFORM set_config('hnsw.ef_search', ef_search::text, true);
-  END IF;
-  IF iterative THEN
-    PERFORM set_config('hnsw.iterative_scan', 'strict_order', true);
-  END IF;
+  PERFORM agentmem_hnsw_settings(ef_search, iterative);
   SELECT coalesce(bool_or(c.sim >= threshold AND c.sim <> 'NaN'), false),
       coalesce(bool_or(abs(c.sim - threshold) < margin), false)
     INTO dup, close
