@@ -41,11 +41,11 @@ describe("createLoggingDatabaseAdapter", () => {
 				agentId: user,
 				roomId: room,
 				content: { text: secret },
-				embedding: [0.25, 0.5, 0.75],
+				embedding: [0.2513, 0.5127, 0.7539],
 			},
 			"messages",
 		);
-		const found = await adapter.searchMemoriesByEmbedding([0.25, 0.5, 0.75], {
+		const found = await adapter.searchMemoriesByEmbedding([0.2513, 0.5127, 0.7539], {
 			tableName: "messages",
 			roomId: room,
 		});
@@ -67,7 +67,8 @@ describe("createLoggingDatabaseAdapter", () => {
 		expect(typeof search?.fields.durationMs).toBe("number");
 		const serialised = JSON.stringify(log.entries);
 		expect(serialised).not.toContain(secret);
-		expect(serialised).not.toContain("0.75");
+		// Four decimals: a duration (two decimals, e.g. 10.75 ms) can never spell it.
+		expect(serialised).not.toContain("0.7539");
 		await adapter.close();
 	});
 
