@@ -48,7 +48,7 @@ describe.each(["exact-scan", "quantized"] as const)("sqlite %s: the in-memory co
 		expect(await texts(a, roomId, user)).toEqual([]);
 	});
 
-	it("is rebuilt when this connection's change log is gone, and after the caller's own writes", async () => {
+	it("follows the caller's own writes, and stays right when the change log lost a trigger", async () => {
 		const database = new Database(files.file());
 		const a = await openAdapter({ database, vectorSearch: mode });
 		const { user, roomId } = await world(a);
@@ -57,8 +57,9 @@ describe.each(["exact-scan", "quantized"] as const)("sqlite %s: the in-memory co
 			"facts",
 		);
 		expect(await texts(a, roomId, user)).toEqual(["a"]);
-		// Without its trigger the log misses the next insert: the copy must notice and reread.
-		database.exec("DROP TRIGGER temp.agentmem_vector_log_insert");
+		// Without its trigger the change log misses the next insert: the copy cannot be trusted,
+		// so searches read the rows (the caller's own statements included) through SQL.
+		database.exec("DROP TRIGGER memory_changes_insert");
 		const blob = Buffer.from(new Float32Array([1, 0.05, 0]).buffer);
 		database
 			.prepare(

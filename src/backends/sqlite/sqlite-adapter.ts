@@ -75,7 +75,7 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 	 * whether its HNSW graph is absent, being built in the background, or serving searches.
 	 */
 	vectorIndexStatus(): VectorIndexStatus {
-		return this.#state.cached?.status() ?? { rows: 0, graph: "none" };
+		return this.#state.cached?.status() ?? { rows: 0, graph: "none", rebuilds: 0, catchUps: 0 };
 	}
 
 	/**

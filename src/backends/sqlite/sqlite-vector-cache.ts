@@ -4,15 +4,19 @@
  * The `memories` table stays the source of truth; the copy is derived from it and kept in step
  * without trusting anything the table does not say:
  *
- * - TEMP triggers on this connection log the id of every memory inserted, updated or deleted
- *   (ours, the caller's own statements on the same Database, cascades) into a TEMP table. Before
- *   each search the logged rows are read back from the table and refreshed in the copy, and the
- *   log emptied. TEMP tables are transactional, so a rolled-back write leaves no log entry.
- * - Another connection's commit (another process) moves `data_version`: the copy is rebuilt.
+ * - Triggers in the file (migration 005) log the id of every memory inserted, deleted or changed
+ *   in a vector column, by any connection or process, into `memory_changes` under a contiguous
+ *   seq. The copy remembers the last seq it reflects; before each search the ids logged since
+ *   are read back from the table and refreshed in the copy (and in its graph). The log is
+ *   transactional, so a rolled-back write leaves no entry. When the copy's next seq has been
+ *   pruned from the log, or the log is behind the copy, the copy is rebuilt from the table.
  * - A TEMP mark, rewritten with a fresh value each time the copy is brought up to date, says the
  *   copy matches this connection: a reopened connection (sql.js's `export()`) has none, and when a
- *   transaction that refreshed the copy rolls back, the earlier mark comes back. Either way the
- *   copy is rebuilt. So refreshing inside a transaction (a `unique` insert's check) is safe.
+ *   transaction that refreshed the copy rolls back, the earlier mark comes back (and the log's
+ *   seqs it saw may be reused). Either way the copy is rebuilt. So refreshing inside a
+ *   transaction (a `unique` insert's check) is safe.
+ * - Without the log's three triggers (dropped by hand) nothing can be trusted: searches read the
+ *   rows through SQL.
  */
 import type { Row, SqlSession } from "../../core/sql/driver.js";
 import { createExactScan, StaleDimensionError } from "../../core/sql/exact-scan.js";
@@ -20,33 +24,20 @@ import type { MemoryVectorQuery, SqlFamily, VectorSearch } from "../../core/sql/
 import type { SlotGraph } from "./slot-graph.js";
 import { type ColumnFilter, type Ranked, VectorColumns } from "./vector-columns.js";
 
-const LOG = "agentmem_vector_log";
 const MARK = "agentmem_vector_mark";
-const SETUP = [
-	`CREATE TEMP TABLE IF NOT EXISTS ${LOG} (seq INTEGER PRIMARY KEY, id TEXT NOT NULL)`,
-	`CREATE TEMP TABLE IF NOT EXISTS ${MARK} (mark TEXT NOT NULL)`,
-	// Unqualified names inside triggers: a TEMP trigger's statements find TEMP tables first.
-	`CREATE TEMP TRIGGER IF NOT EXISTS ${LOG}_insert AFTER INSERT ON main.memories BEGIN
-	INSERT INTO ${LOG} (id) VALUES (new.id); END`,
-	`CREATE TEMP TRIGGER IF NOT EXISTS ${LOG}_update
-	AFTER UPDATE OF id, type, room_id, agent_id, embedding, is_unique ON main.memories BEGIN
-	INSERT INTO ${LOG} (id) VALUES (old.id);
-	INSERT INTO ${LOG} (id) SELECT new.id WHERE new.id IS NOT old.id; END`,
-	`CREATE TEMP TRIGGER IF NOT EXISTS ${LOG}_delete AFTER DELETE ON main.memories BEGIN
-	INSERT INTO ${LOG} (id) VALUES (old.id); END`,
-];
-/** Fails (no such table) on a connection that never set up the log: then the copy is rebuilt. */
-const STATE = `SELECT (SELECT data_version FROM pragma_data_version) AS dv,
-	(SELECT mark FROM temp.${MARK}) AS mark,
-	(SELECT max(seq) - min(seq) + 1 FROM temp.${LOG}) AS pending,
-	(SELECT count(*) FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE '${LOG}_%') AS triggers`;
-const DATA_VERSION = "SELECT data_version AS dv FROM pragma_data_version";
+const SETUP = `CREATE TEMP TABLE IF NOT EXISTS ${MARK} (mark TEXT NOT NULL)`;
+/** Fails (no such table) on a connection that never set up the mark: then the copy is rebuilt. */
+const STATE = `SELECT (SELECT mark FROM temp.${MARK}) AS mark,
+	(SELECT min(seq) FROM main.memory_changes) AS first,
+	(SELECT max(seq) FROM main.memory_changes) AS last,
+	(SELECT count(*) FROM main.sqlite_master WHERE type = 'trigger' AND name IN
+		('memory_changes_insert', 'memory_changes_update', 'memory_changes_delete')) AS triggers`;
+const LAST_SEQ = "SELECT coalesce(max(seq), 0) AS seq FROM main.memory_changes";
 const VECTOR_COLUMNS = "id, type, room_id, agent_id, is_unique, embedding";
 const ALL_VECTORS = `SELECT ${VECTOR_COLUMNS} FROM memories WHERE embedding IS NOT NULL`;
 const SOME_VECTORS = `SELECT ${VECTOR_COLUMNS} FROM memories WHERE id IN (SELECT value FROM json_each(?1))`;
-const READ_LOG = `SELECT seq, id FROM temp.${LOG} ORDER BY seq`;
-const TRIM_LOG = `DELETE FROM temp.${LOG} WHERE seq <= ?1`;
-const CLEAR_LOG = `DELETE FROM temp.${LOG}`;
+const CHANGES_SINCE = `SELECT DISTINCT memory_id AS id FROM main.memory_changes
+	WHERE seq > ?1 AND seq <= ?2`;
 const CLEAR_MARK = `DELETE FROM temp.${MARK}`;
 const SET_MARK = `INSERT INTO temp.${MARK} (mark) VALUES (?1)`;
 
@@ -70,7 +61,8 @@ export interface CachedSearchOptions {
 
 interface Copy {
 	columns: VectorColumns;
-	dataVersion: number;
+	/** The last `memory_changes` seq the copy reflects. */
+	seq: number;
 	mark: string;
 	/** A graph is being created, or its steps are scheduled. */
 	graphWork?: "creating" | "building";
@@ -82,6 +74,10 @@ export interface VectorIndexStatus {
 	rows: number;
 	/** `none`: no graph (too few rows, turned off, or usearch missing); `building`; `ready`. */
 	graph: "none" | "building" | "ready";
+	/** Times the copy was read whole from the table since the adapter opened. */
+	rebuilds: number;
+	/** Times it caught up from the change log (own or other processes' writes) instead. */
+	catchUps: number;
 }
 
 export function createCachedVectorSearch(
@@ -92,17 +88,14 @@ export function createCachedVectorSearch(
 	let copy: Copy | null = null;
 	/** Bumped by every change to `copy`: a refresh that raced another gives up (see `refresh`). */
 	let generation = 0;
+	let rebuilds = 0;
+	let catchUps = 0;
 
 	async function setMark(session: SqlSession): Promise<string> {
 		const mark = globalThis.crypto.randomUUID();
 		await session.run(CLEAR_MARK);
 		await session.run(SET_MARK, [mark]);
 		return mark;
-	}
-
-	function putRow(columns: VectorColumns, row: Row): void {
-		const v = family.decodeEmbedding(row.embedding);
-		if (v) putDecoded(columns, row, v);
 	}
 
 	function putDecoded(columns: VectorColumns, row: Row, v: Float32Array): void {
@@ -119,11 +112,10 @@ export function createCachedVectorSearch(
 	async function rebuild(session: SqlSession, dimension: number): Promise<Copy | null> {
 		const gen = ++generation;
 		copy = null;
-		for (const sql of SETUP) await session.exec(sql);
-		// Read before the rows: a commit by another connection in between forces another rebuild.
-		const dataVersion = Number((await session.all(DATA_VERSION))[0]?.dv);
-		// Writes from here on are logged and refreshed later (refreshing a row twice is harmless).
-		await session.run(CLEAR_LOG);
+		rebuilds++;
+		await session.exec(SETUP);
+		// Read before the rows: ids logged after it are refreshed later (refreshing twice is harmless).
+		const seq = Number((await session.all(LAST_SEQ))[0]?.seq);
 		const rows = await session.all(ALL_VECTORS);
 		const decoded: [Row, Float32Array][] = [];
 		for (const row of rows) {
@@ -146,26 +138,38 @@ export function createCachedVectorSearch(
 		for (const [row, v] of decoded) putDecoded(columns, row, v);
 		const mark = await setMark(session);
 		if (gen !== generation) return null;
-		copy = { columns, dataVersion, mark };
+		copy = { columns, seq, mark };
 		return copy;
 	}
 
-	/** Applies the logged changes to `current`; null when another refresh got there in between. */
-	async function refresh(session: SqlSession, current: Copy): Promise<Copy | null> {
+	/**
+	 * Applies the ids logged after `current.seq` up to `last` to `current`; null when another
+	 * refresh got there in between.
+	 */
+	async function refresh(session: SqlSession, current: Copy, last: number): Promise<Copy | null> {
 		const gen = generation;
-		const log = await session.all(READ_LOG);
-		const last = log[log.length - 1]?.seq;
-		const ids = [...new Set(log.map((r) => String(r.id)))];
+		const ids = (await session.all(CHANGES_SINCE, [current.seq, last])).map((r) => String(r.id));
 		const rows = ids.length ? await session.all(SOME_VECTORS, [JSON.stringify(ids)]) : [];
-		await session.run(TRIM_LOG, [last ?? 0]);
+		const decoded: [Row, Float32Array | null][] = rows.map((r) => [
+			r,
+			family.decodeEmbedding(r.embedding),
+		]);
+		for (const [, v] of decoded) {
+			// Another dimension: a re-embed's switch committed elsewhere (as in `rebuild`).
+			if (v && v.length !== current.columns.dimension) {
+				throw new StaleDimensionError(v.length, current.columns.dimension);
+			}
+		}
 		const mark = await setMark(session);
 		if (gen !== generation) {
 			copy = null;
 			return null;
 		}
 		generation++;
+		catchUps++;
 		for (const id of ids) current.columns.remove(id);
-		for (const row of rows) putRow(current.columns, row);
+		for (const [row, v] of decoded) if (v) putDecoded(current.columns, row, v);
+		current.seq = last;
 		current.mark = mark;
 		return current;
 	}
@@ -217,24 +221,32 @@ export function createCachedVectorSearch(
 		try {
 			[state] = await session.all(STATE);
 		} catch {
-			// No log on this connection yet (first search, or a reopened connection).
+			// No mark on this connection yet (first search, or a reopened connection).
+		}
+		if (state && Number(state.triggers) !== 3) {
+			copy = null;
+			generation++;
+			return null;
 		}
 		const current = copy;
 		if (
 			!state ||
 			!current ||
 			current.columns.dimension !== dimension ||
-			state.mark !== current.mark ||
-			Number(state.dv) !== current.dataVersion ||
-			Number(state.triggers) !== 3
+			state.mark !== current.mark
 		) {
 			return rebuild(session, dimension);
 		}
-		const pending = Number(state.pending ?? 0);
-		if (pending === 0) return current;
+		const last = Number(state.last ?? 0);
+		if (last === current.seq) return current;
+		// Behind the copy (the log was emptied), or its next entry pruned away: reread.
+		if (last < current.seq || Number(state.first ?? 0) > current.seq + 1) {
+			return rebuild(session, dimension);
+		}
+		const pending = last - current.seq;
 		// A log longer than half the copy (a bulk load) is cheaper to reread whole.
 		if (pending > 1000 && pending > current.columns.live / 2) return rebuild(session, dimension);
-		return refresh(session, current);
+		return refresh(session, current, last);
 	}
 
 	function rank(c: Copy, query: Float32Array, q: MemoryVectorQuery): Ranked[] {
@@ -253,8 +265,9 @@ export function createCachedVectorSearch(
 		status() {
 			const c = copy;
 			const rows = c?.columns.live ?? 0;
-			if (!c || (!c.columns.graph && !c.graphWork)) return { rows, graph: "none" };
-			return { rows, graph: c.columns.graphLag === 0 ? "ready" : "building" };
+			const counts = { rebuilds, catchUps };
+			if (!c || (!c.columns.graph && !c.graphWork)) return { rows, graph: "none", ...counts };
+			return { rows, graph: c.columns.graphLag === 0 ? "ready" : "building", ...counts };
 		},
 		invalidate() {
 			copy = null;
