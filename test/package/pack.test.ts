@@ -117,7 +117,7 @@ await b.close();
 			backend: "sqlite",
 			dimension: 3,
 			texts: ["on disk"],
-			status: { rows: 1, graph: "none", rebuilds: 1, catchUps: 0 },
+			status: { rows: 1, graph: "none", rebuilds: 1, catchUps: 0, graphLoaded: false },
 			graph: 7,
 		});
 	});

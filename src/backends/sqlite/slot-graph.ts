@@ -5,9 +5,12 @@
  * takes 3 ms at 100,000 rows and 35 ms at 1,000,000 (BENCHMARKS.md, "SQLite at scale").
  *
  * The graph is derived, like the copy: built from it in the background, in small steps, after the
- * copy is (re)built, never persisted, so it cannot be stale or torn. It keeps its own half-precision
- * copy of each vector; candidates it finds are ranked exactly from the float32 copy.
+ * copy is (re)built, and kept in step with it. It may be saved beside the database file and loaded
+ * instead of rebuilt (graph-file.ts checks it belongs there). It keeps its own half-precision copy
+ * of each vector; candidates it finds are ranked exactly from the float32 copy.
  */
+
+import type { GraphStore } from "./graph-file.js";
 
 /** The members of usearch's `Index` this file uses. */
 interface UsearchIndex {
@@ -15,6 +18,9 @@ interface UsearchIndex {
 	search(vector: Float32Array, k: number, threads: number): { keys: BigUint64Array };
 	remove(keys: bigint): number | number[];
 	size(): number;
+	dimensions(): number;
+	save(path: string): void;
+	load(path: string): void;
 }
 interface UsearchModule {
 	Index: new (config: {
@@ -45,11 +51,15 @@ export function loadUsearch(): Promise<UsearchModule | null> {
  */
 export const GRAPH_MIN_ROWS = 50_000;
 
-/** The cached search's `graph` option (sqlite-vector-cache.ts), building while `alive()`. */
-export function backgroundGraph(alive: () => boolean) {
+/**
+ * The cached search's `graph` option (sqlite-vector-cache.ts), building while `alive()`; with
+ * `store`, saved to and loaded from there (graph-file.ts).
+ */
+export function backgroundGraph(alive: () => boolean, store?: GraphStore) {
 	return {
 		minRows: GRAPH_MIN_ROWS,
 		alive,
+		store,
 		async create(dimension: number): Promise<SlotGraph | null> {
 			const usearch = await loadUsearch();
 			return usearch ? new SlotGraph(usearch, dimension) : null;
@@ -70,6 +80,10 @@ export class SlotGraph {
 	#built = 0;
 	readonly #keys = new BigUint64Array(STEP);
 	readonly #batch: Float32Array;
+	/** Bumped by every add and remove: a save records it, so an unchanged graph is not saved again. */
+	#changes = 0;
+	/** It came from a saved file (graph-file.ts). */
+	loaded = false;
 
 	constructor(usearch: UsearchModule, dimension: number) {
 		this.#dimension = dimension;
@@ -92,6 +106,31 @@ export class SlotGraph {
 		return this.#built;
 	}
 
+	get changes(): number {
+		return this.#changes;
+	}
+
+	/** Writes the graph to `path` (usearch's format; graph-file.ts makes it crash-safe). */
+	save(path: string): void {
+		this.#index.save(path);
+	}
+
+	/**
+	 * Replaces the graph by the one saved at `path`, in which every slot below `built` was added
+	 * (or dead); false when it cannot be read or is for another dimension.
+	 */
+	load(path: string, built: number): boolean {
+		try {
+			this.#index.load(path);
+		} catch {
+			return false;
+		}
+		if (this.#index.dimensions() !== this.#dimension) return false;
+		this.#built = built;
+		this.loaded = true;
+		return true;
+	}
+
 	/** Adds the next slots, up to `upTo` and at most `STEP` of them; `live(slot)` skips dead ones. */
 	step(vectors: Float32Array, upTo: number, live: (slot: number) => boolean): void {
 		const d = this.#dimension;
@@ -105,11 +144,15 @@ export class SlotGraph {
 		}
 		if (n > 0) this.#index.add(this.#keys.subarray(0, n), this.#batch.subarray(0, n * d), 2);
 		this.#built = end;
+		this.#changes++;
 	}
 
 	/** Forgets a slot that was added (a removed or replaced row). */
 	remove(slot: number): void {
-		if (slot < this.#built) this.#index.remove(BigInt(slot));
+		if (slot < this.#built) {
+			this.#index.remove(BigInt(slot));
+			this.#changes++;
+		}
 	}
 
 	/** The slots of the `k` nearest vectors the graph finds (fewer when it holds fewer). */

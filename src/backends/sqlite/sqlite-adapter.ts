@@ -14,6 +14,7 @@ import {
 } from "../../core/sql/context.js";
 import { type SerialConnection, SerialDriver } from "../../core/sql/serial-driver.js";
 import { SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
+import { graphFile } from "./graph-file.js";
 import { backgroundGraph } from "./slot-graph.js";
 import { betterSqliteConnection } from "./sqlite-connection.js";
 import { sqliteDriverOptions, wrapSqliteError } from "./sqlite-errors.js";
@@ -75,7 +76,15 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 	 * whether its HNSW graph is absent, being built in the background, or serving searches.
 	 */
 	vectorIndexStatus(): VectorIndexStatus {
-		return this.#state.cached?.status() ?? { rows: 0, graph: "none", rebuilds: 0, catchUps: 0 };
+		return (
+			this.#state.cached?.status() ?? {
+				rows: 0,
+				graph: "none",
+				rebuilds: 0,
+				catchUps: 0,
+				graphLoaded: false,
+			}
+		);
 	}
 
 	/**
@@ -169,6 +178,11 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 		wrapError: readonly ? readOnlyWrites : wrapSqliteError,
 	});
 	const driver = state.driver;
+	// The graph is saved beside a database file (not in memory, nor read-only: nothing is written).
+	const store =
+		o.graphFile !== false && !db.memory && db.name !== "" && !readonly
+			? graphFile(db.name, o.fileMode ?? DEFAULT_FILE_MODE)
+			: undefined;
 	const cached = vec0
 		? undefined
 		: createCachedVectorSearch(sqliteFamily, {
@@ -181,7 +195,7 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 						: undefined,
 				graph:
 					mode === "quantized" && o.graphIndex !== false
-						? backgroundGraph(() => !driver.closed)
+						? backgroundGraph(() => !driver.closed, store)
 						: undefined,
 			});
 	state.cached = cached;
@@ -200,6 +214,8 @@ async function open(state: SqliteState): Promise<SqlBackend> {
 				await installTriggers(s);
 			},
 		},
+		// The graph changed since it was saved (caught up with writes): saved for the next open.
+		release: async () => cached?.persist(),
 		capabilities: () => ({
 			backend: "sqlite",
 			vectorSearch: mode,

@@ -48,10 +48,18 @@ export interface SqliteAdapterOptions extends SettingsOptions {
 	/**
 	 * `quantized` mode: from 50,000 memories on, build an HNSW graph over the in-memory copy in the
 	 * background (usearch, an optional dependency; without it, nothing changes) and let it choose
-	 * the candidates once built. Default true. The graph lives in memory only and is rebuilt after
-	 * each open and after another process's write (see docs/sqlite.md).
+	 * the candidates once built. Default true. It is kept in step with every connection's writes
+	 * through the change log in the file, and (see `graphFile`) saved beside the file (see
+	 * docs/sqlite.md).
 	 */
 	graphIndex?: boolean;
+	/**
+	 * With the graph: save it beside the database file (`<path>.agentmem-hnsw` and `.json`, with
+	 * the database file's permission bits) when a build finishes and on close if it changed, and
+	 * load it on open instead of rebuilding it when it matches this database. Default true; never
+	 * for `:memory:` or a read-only adapter.
+	 */
+	graphFile?: boolean;
 	/** The sqlite-vec loadable library to load instead of the one the sqlite-vec package ships. */
 	extensionPath?: string;
 	/** How long a statement waits for another connection's write lock. Default 5000 ms. */
@@ -98,6 +106,9 @@ export function checkSqliteOptions(o: SqliteAdapterOptions): void {
 		throw new ConfigurationError(
 			`fileMode must be permission bits between 0 and 0o777 (e.g. 0o600), got ${JSON.stringify(o.fileMode)}`,
 		);
+	}
+	if (o.graphFile !== undefined && typeof o.graphFile !== "boolean") {
+		throw new ConfigurationError(`graphFile must be a boolean, got ${JSON.stringify(o.graphFile)}`);
 	}
 	if (o.graphIndex !== undefined && typeof o.graphIndex !== "boolean") {
 		throw new ConfigurationError(

@@ -21,6 +21,7 @@
 import type { Row, SqlSession } from "../../core/sql/driver.js";
 import { createExactScan, StaleDimensionError } from "../../core/sql/exact-scan.js";
 import type { MemoryVectorQuery, SqlFamily, VectorSearch } from "../../core/sql/family.js";
+import type { GraphStore, SavedGraph } from "./graph-file.js";
 import type { SlotGraph } from "./slot-graph.js";
 import { type ColumnFilter, type Ranked, VectorColumns } from "./vector-columns.js";
 
@@ -32,7 +33,8 @@ const STATE = `SELECT (SELECT mark FROM temp.${MARK}) AS mark,
 	(SELECT max(seq) FROM main.memory_changes) AS last,
 	(SELECT count(*) FROM main.sqlite_master WHERE type = 'trigger' AND name IN
 		('memory_changes_insert', 'memory_changes_update', 'memory_changes_delete')) AS triggers`;
-const LAST_SEQ = "SELECT coalesce(max(seq), 0) AS seq FROM main.memory_changes";
+const SEQS = "SELECT min(seq) AS first, coalesce(max(seq), 0) AS last FROM main.memory_changes";
+const DATABASE_ID = "SELECT value FROM agentmem_meta WHERE key = 'database_id'";
 const VECTOR_COLUMNS = "id, type, room_id, agent_id, is_unique, embedding";
 const ALL_VECTORS = `SELECT ${VECTOR_COLUMNS} FROM memories WHERE embedding IS NOT NULL`;
 const SOME_VECTORS = `SELECT ${VECTOR_COLUMNS} FROM memories WHERE id IN (SELECT value FROM json_each(?1))`;
@@ -56,6 +58,11 @@ export interface CachedSearchOptions {
 		minRows: number;
 		create(dimension: number): Promise<SlotGraph | null>;
 		alive(): boolean;
+		/**
+		 * Where the graph is saved (a SQLite file's graph-file.ts): loaded on a rebuild when it
+		 * matches, then caught up from the log; saved when a build finishes and by `persist()`.
+		 */
+		store?: GraphStore;
 	};
 }
 
@@ -64,6 +71,10 @@ interface Copy {
 	/** The last `memory_changes` seq the copy reflects. */
 	seq: number;
 	mark: string;
+	/** The database's `database_id` (read when the graph is saved beside the file). */
+	databaseId?: string;
+	/** The graph's `changes` when it was last saved or loaded. */
+	savedChanges?: number;
 	/** A graph is being created, or its steps are scheduled. */
 	graphWork?: "creating" | "building";
 }
@@ -78,12 +89,14 @@ export interface VectorIndexStatus {
 	rebuilds: number;
 	/** Times it caught up from the change log (own or other processes' writes) instead. */
 	catchUps: number;
+	/** The graph was loaded from the file saved beside the database, not built. */
+	graphLoaded: boolean;
 }
 
 export function createCachedVectorSearch(
 	family: SqlFamily,
 	options: CachedSearchOptions = {},
-): VectorSearch & { invalidate(): void; status(): VectorIndexStatus } {
+): VectorSearch & { invalidate(): void; status(): VectorIndexStatus; persist(): void } {
 	const exact = createExactScan(family);
 	let copy: Copy | null = null;
 	/** Bumped by every change to `copy`: a refresh that raced another gives up (see `refresh`). */
@@ -115,7 +128,8 @@ export function createCachedVectorSearch(
 		rebuilds++;
 		await session.exec(SETUP);
 		// Read before the rows: ids logged after it are refreshed later (refreshing twice is harmless).
-		const seq = Number((await session.all(LAST_SEQ))[0]?.seq);
+		const [seqs] = await session.all(SEQS);
+		const seq = Number(seqs?.last ?? 0);
 		const rows = await session.all(ALL_VECTORS);
 		const decoded: [Row, Float32Array][] = [];
 		for (const row of rows) {
@@ -135,11 +149,84 @@ export function createCachedVectorSearch(
 			dimension,
 			Float32Array.from(mean, (x) => x / n),
 		);
-		for (const [row, v] of decoded) putDecoded(columns, row, v);
+		const databaseId = options.graph?.store
+			? String((await session.all(DATABASE_ID))[0]?.value ?? "")
+			: undefined;
+		const saved = databaseId
+			? await savedGraph(databaseId, dimension, decoded.length, seqs, seq)
+			: null;
+		if (saved) placeAsSaved(columns, decoded, saved.about.ids, saved.graph);
+		else for (const [row, v] of decoded) putDecoded(columns, row, v);
 		const mark = await setMark(session);
 		if (gen !== generation) return null;
-		copy = { columns, seq, mark };
-		return copy;
+		const c: Copy = { columns, seq: saved?.about.seq ?? seq, mark, databaseId };
+		if (saved) c.savedChanges = saved.graph.changes;
+		copy = c;
+		// A loaded graph reflects its seq: the rows changed since are refreshed in it now.
+		return c.seq < seq ? refresh(session, c, seq) : c;
+	}
+
+	/**
+	 * The graph saved beside the file, loaded, when it is for this database and dimension, the log
+	 * still reaches back to its seq, and it is worth having (rows enough, few changes since).
+	 */
+	async function savedGraph(
+		databaseId: string,
+		dimension: number,
+		rows: number,
+		seqs: Row | undefined,
+		last: number,
+	): Promise<{ about: SavedGraph; graph: SlotGraph } | null> {
+		const g = options.graph;
+		if (!g?.store || graphUnavailable || rows < g.minRows) return null;
+		const about = g.store.read(databaseId, dimension);
+		if (!about || about.seq > last) return null;
+		const first = seqs?.first == null ? last + 1 : Number(seqs.first);
+		if (about.seq < last && first > about.seq + 1) return null;
+		if (last - about.seq > Math.max(1000, rows / 2)) return null;
+		const graph = await g.create(dimension).catch(() => null);
+		if (!graph || !g.store.load(about, graph)) return null;
+		return { about, graph };
+	}
+
+	/** Puts the rows in the slots `ids` gives them (the saved graph's keys), the rest after. */
+	function placeAsSaved(
+		columns: VectorColumns,
+		decoded: [Row, Float32Array][],
+		ids: (string | null)[],
+		graph: SlotGraph,
+	): void {
+		const byId = new Map(decoded.map((d) => [String(d[0].id), d]));
+		const gone: number[] = [];
+		for (const [slot, id] of ids.entries()) {
+			const d = id === null ? undefined : byId.get(id);
+			if (d) {
+				putDecoded(columns, d[0], d[1]);
+				byId.delete(id as string);
+			} else {
+				columns.appendDead();
+				if (id !== null) gone.push(slot);
+			}
+		}
+		for (const [row, v] of byId.values()) putDecoded(columns, row, v);
+		columns.attachGraph(graph);
+		// Deleted while the file was closed (and pruned from view): out of the graph too.
+		for (const slot of gone) graph.remove(slot);
+	}
+
+	/** Saves the copy's graph beside the file when it changed since it was last saved or loaded. */
+	function persist(c: Copy | null): void {
+		const store = options.graph?.store;
+		const graph = c?.columns.graph;
+		if (!c || !store || !graph || !c.databaseId || graph.changes === c.savedChanges) return;
+		const saved = store.save(graph, {
+			databaseId: c.databaseId,
+			seq: c.seq,
+			dimension: c.columns.dimension,
+			built: graph.built,
+			ids: c.columns.slotIds(),
+		});
+		if (saved) c.savedChanges = graph.changes;
 	}
 
 	/**
@@ -210,6 +297,7 @@ export function createCachedVectorSearch(
 			// A replaced copy's graph is dropped with it; a closed adapter builds nothing more.
 			if (copy !== c || !options.graph?.alive()) return;
 			if (c.columns.buildGraph()) schedule(c);
+			else persist(c);
 		}, 0);
 		// Never keeps the process alive.
 		(timer as { unref?: () => void }).unref?.();
@@ -265,10 +353,12 @@ export function createCachedVectorSearch(
 		status() {
 			const c = copy;
 			const rows = c?.columns.live ?? 0;
-			const counts = { rebuilds, catchUps };
+			const counts = { rebuilds, catchUps, graphLoaded: c?.columns.graph?.loaded ?? false };
 			if (!c || (!c.columns.graph && !c.graphWork)) return { rows, graph: "none", ...counts };
 			return { rows, graph: c.columns.graphLag === 0 ? "ready" : "building", ...counts };
 		},
+		/** Saves the graph if it changed (on close; a build's end saves it too). */
+		persist: () => persist(copy),
 		invalidate() {
 			copy = null;
 			generation++;

@@ -138,6 +138,22 @@ export class VectorColumns {
 		this.#codes.set(slot, v);
 	}
 
+	/**
+	 * Appends an empty (dead) slot: a loaded graph's slot whose row is gone, so the rows after it
+	 * keep the slots the graph knows them by.
+	 */
+	appendDead(): void {
+		if (this.#size === this.#capacity) this.#grow();
+		const slot = this.#size++;
+		this.#ids[slot] = undefined;
+		this.#types[slot] = DEAD;
+	}
+
+	/** The id in each slot (null when dead), for saving the graph keyed by slot. */
+	slotIds(): (string | null)[] {
+		return Array.from({ length: this.#size }, (_, slot) => this.#ids[slot] ?? null);
+	}
+
 	remove(id: string): void {
 		const slot = this.#slotOf.get(id);
 		if (slot === undefined) return;
