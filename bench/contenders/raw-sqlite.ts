@@ -27,7 +27,10 @@ export function sqliteFileBytes(path: string): number {
 }
 
 export function removeSqliteFiles(path: string): void {
-	for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+	// With agentmem's graph saved beside the file (up to ~0.9 GB at 1,000,000 rows).
+	for (const suffix of ["", "-wal", "-shm", ".agentmem-hnsw", ".agentmem-hnsw.json"]) {
+		rmSync(path + suffix, { force: true });
+	}
 }
 
 const LAYOUTS = {
