@@ -157,6 +157,30 @@ describe.each(["exact-scan", "quantized"] as const)("sqlite %s: the change log",
 		expect(a.vectorIndexStatus()).toMatchObject({ rows: 31, rebuilds: 2 });
 	});
 
+	it("compact() keeps only the log's newest entry: the compacting adapter's copy is kept, one behind rereads", async () => {
+		const path = files.file();
+		const a = await open({ path, vectorSearch: mode });
+		const w = await world(a);
+		await fill(a, w, 20);
+		const q = vector(2);
+		await search(a, w, q);
+		const b = await open({ path, vectorSearch: mode });
+		await search(b, w, q);
+		await b.createMemory(memory(w, "before compact", q), "facts");
+		await b.createMemory(memory(w, "another", vector(3)), "facts");
+		await b.compact();
+		const seqs = logSeqs(path);
+		expect(seqs.first).toBe(seqs.last);
+		expect(b.vectorIndexStatus()).toMatchObject({ rebuilds: 1, rows: 22 });
+		expect(await search(b, w, q)).toEqual(await truth(path, w, q));
+		expect(b.vectorIndexStatus().rebuilds).toBe(1);
+		// `a` last saw the log before b's two inserts; the first one's entry is gone now.
+		const found = await search(a, w, q);
+		expect(found[0]?.[0]).toBe("before compact");
+		expect(found).toEqual(await truth(path, w, q));
+		expect(a.vectorIndexStatus()).toMatchObject({ rebuilds: 2, rows: 22 });
+	});
+
 	it("leaves no trace of a rolled-back transaction, even one that searched inside", async () => {
 		const path = files.file();
 		const a = await open({ path, vectorSearch: mode });

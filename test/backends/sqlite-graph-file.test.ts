@@ -144,6 +144,22 @@ describe("sqlite: the HNSW graph saved beside the file", () => {
 		expect(c.vectorIndexStatus()).toMatchObject({ graphLoaded: true, catchUps: 0 });
 	});
 
+	it("is saved anew by compact(), which cuts the log short, so it still loads after", async () => {
+		const { path, w } = await savedFile();
+		const b = await open({ path });
+		await search(b, w, queries[0] as number[]);
+		const other = await open({ path, graphFile: false });
+		for (const text of ["x", "y"]) {
+			await other.createMemory(memory(w, text, queries[3] as number[]), "facts");
+		}
+		await other.close();
+		await b.compact();
+		await b.close();
+		const c = await open({ path });
+		await expectExact(c, path, w);
+		expect(c.vectorIndexStatus()).toMatchObject({ graphLoaded: true, rows: N + 2, catchUps: 0 });
+	});
+
 	const spoil: [string, (path: string) => void][] = [
 		[
 			"a flipped byte in the graph",

@@ -39,6 +39,9 @@ import {
 import { createCachedVectorSearch, type VectorIndexStatus } from "./sqlite-vector-cache.js";
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** All but the newest entry, which keeps the seqs going on from it. */
+const PRUNE_CHANGE_LOG =
+	"DELETE FROM memory_changes WHERE seq < (SELECT max(seq) FROM memory_changes)";
 /** Maintenance runs alone on the one connection, so not inside a transaction that holds it. */
 const OUTSIDE_TRANSACTION =
 	"it needs the connection the transaction holds: call it on the adapter, outside transaction()";
@@ -102,13 +105,23 @@ export class SqliteDatabaseAdapter extends SqlDatabaseAdapter {
 
 	/**
 	 * Reclaims space: rebuilds the vec0 index (sqlite-vec's DELETE only clears a validity bit, so
-	 * deleted vectors keep their space), then VACUUMs and truncates the WAL.
+	 * deleted vectors keep their space), empties the change log but for its newest entry (this
+	 * adapter's copy and saved graph are brought up to it first; other processes' copies behind it
+	 * reread the table), then VACUUMs and truncates the WAL.
 	 */
 	async compact(): Promise<void> {
 		ready(this.ctx);
 		refuseInTransaction(this.ctx, "compact", OUTSIDE_TRANSACTION);
 		await this.rebuildVectorIndex();
 		const { backend } = ready(this.ctx);
+		const cached = this.#state.cached;
+		await maintain(backend, "compact", () =>
+			backend.driver.transaction(async (s) => {
+				await cached?.catchUp(s);
+				await s.run(PRUNE_CHANGE_LOG);
+			}),
+		);
+		cached?.persist(true);
 		const conn = this.#state.conn as SerialConnection;
 		const driver = this.#state.driver as SerialDriver;
 		// VACUUM cannot run inside a transaction: it runs alone on the connection instead.

@@ -96,7 +96,12 @@ export interface VectorIndexStatus {
 export function createCachedVectorSearch(
 	family: SqlFamily,
 	options: CachedSearchOptions = {},
-): VectorSearch & { invalidate(): void; status(): VectorIndexStatus; persist(): void } {
+): VectorSearch & {
+	invalidate(): void;
+	status(): VectorIndexStatus;
+	persist(force?: boolean): void;
+	catchUp(session: SqlSession): Promise<void>;
+} {
 	const exact = createExactScan(family);
 	let copy: Copy | null = null;
 	/** Bumped by every change to `copy`: a refresh that raced another gives up (see `refresh`). */
@@ -214,11 +219,15 @@ export function createCachedVectorSearch(
 		for (const slot of gone) graph.remove(slot);
 	}
 
-	/** Saves the copy's graph beside the file when it changed since it was last saved or loaded. */
-	function persist(c: Copy | null): void {
+	/**
+	 * Saves the copy's graph beside the file when it changed since it was last saved or loaded (or
+	 * always, with `force`: the log is about to lose the seq the saved one reflects).
+	 */
+	function persist(c: Copy | null, force = false): void {
 		const store = options.graph?.store;
 		const graph = c?.columns.graph;
-		if (!c || !store || !graph || !c.databaseId || graph.changes === c.savedChanges) return;
+		if (!c || !store || !graph || !c.databaseId) return;
+		if (!force && graph.changes === c.savedChanges) return;
 		const saved = store.save(graph, {
 			databaseId: c.databaseId,
 			seq: c.seq,
@@ -358,7 +367,12 @@ export function createCachedVectorSearch(
 			return { rows, graph: c.columns.graphLag === 0 ? "ready" : "building", ...counts };
 		},
 		/** Saves the graph if it changed (on close; a build's end saves it too). */
-		persist: () => persist(copy),
+		persist: (force) => persist(copy, force),
+		/** Brings an existing copy up to date (before the log is cut short: `compact()`). */
+		async catchUp(session) {
+			const c = copy;
+			if (c) await upToDate(session, c.columns.dimension);
+		},
 		invalidate() {
 			copy = null;
 			generation++;
