@@ -13,6 +13,7 @@ import { postgresFamily } from "../../src/backends/postgres/postgres-family.js";
 import {
 	insertUniqueMemory,
 	memoryInsertUniqueSql,
+	uniqueInsertParams,
 } from "../../src/backends/postgres/postgres-unique-insert.js";
 import { ConflictError } from "../../src/core/errors.js";
 import type { SqlSession } from "../../src/core/sql/driver.js";
@@ -114,7 +115,7 @@ function params(agentId: UUID, roomId: UUID, dim = DIM): unknown[] {
 
 if (db) {
 	for (const [dim, how] of [
-		[DIM, /Function Scan on agentmem_unique_check/],
+		[DIM, /^Result/],
 		[3072, /One-Time Filter[\s\S]*Index Scan using memories_embedding/],
 	] as const)
 		it(`${dim} dimensions: the check's HNSW settings are in force when the scan starts (ef_search, iterative scan)`, async () => {
@@ -137,17 +138,19 @@ if (db) {
 				expect(await check(400, false)).toEqual({ changed: 1, unique: false });
 				// So does an iterative scan (the session's is off) with 40.
 				expect(await check(40, true)).toEqual({ changed: 1, unique: false });
-				// The plan: migration 009's function, or inline (halfvec) the HNSW index under a one-time
-				// filter (the settings' InitPlan).
+				// The plan: migration 012's function (one Result node), or inline (halfvec) the HNSW index
+				// under a one-time filter (the settings' InitPlan).
 				const plan = await hnswOnly(a, (s) =>
-					s.all<{ "QUERY PLAN": string }>(`EXPLAIN ${memoryInsertUniqueSql(dim)}`, [
-						...params(agentId, roomId, dim),
-						6,
-						40,
-						false,
-						0.95,
-						1e-4,
-					]),
+					s.all<{ "QUERY PLAN": string }>(
+						`EXPLAIN ${memoryInsertUniqueSql(dim)}`,
+						uniqueInsertParams(params(agentId, roomId, dim), {
+							dimension: dim,
+							limit: 6,
+							efSearch: 40,
+							iterative: false,
+							threshold: 0.95,
+						}),
+					),
 				);
 				const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
 				expect(text).toMatch(how);

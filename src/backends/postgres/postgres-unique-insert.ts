@@ -76,15 +76,23 @@ const MARGIN = `$${EXTRA + 5}::float8`;
  */
 const HNSW_SETTINGS = `(SELECT true FROM agentmem_hnsw_settings(${EF_SEARCH}, ${ITERATIVE}))`;
 
-/** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 009's check. */
-const VIA_FUNCTION = `INSERT INTO memories (${columnList(RECORDS.memories)})
-	SELECT ${COLUMNS.map((c) => (c.name === "is_unique" ? DECIDED : param(c.name))).join(", ")}
-	FROM agentmem_unique_check(${param("embedding")}, ${param("type")}, ${param("room_id")},
-		${param("agent_id")}, ${param("id")}, ${LIMIT}, ${EF_SEARCH}, ${ITERATIVE}, ${THRESHOLD}, ${MARGIN}) d
-	WHERE NOT d.close
-	ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
-	WHERE memories.type = EXCLUDED.type
-	RETURNING is_unique`;
+/**
+ * The function's arguments in bindMemory's order, is_unique left out (the function decides it).
+ * A column added to RECORDS.memories fails the test that compares the two (and needs a migration).
+ */
+export const CALL_COLUMNS = COLUMNS.filter((c) => c.name !== "is_unique").map((c) => c.name);
+const IS_UNIQUE_SLOT = at("is_unique") - 1;
+
+/** The extra parameters' types, after the columns: see EXTRA. */
+const EXTRA_TYPES = ["integer", "integer", "boolean", "float8", "float8"];
+
+/** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 012's function. */
+const VIA_FUNCTION = `SELECT agentmem_insert_unique_memory(${[
+	...CALL_COLUMNS.map((name) => PG_TYPES[COLUMNS.find((c) => c.name === name)?.kind ?? ""]),
+	...EXTRA_TYPES,
+]
+	.map((type, i) => `$${i + 1}::${type}`)
+	.join(", ")}) AS is_unique`;
 
 /**
  * bindMemory's parameters (is_unique's slot null), then (limit, efSearch, iterative, threshold,
@@ -112,33 +120,48 @@ export function memoryInsertUniqueSql(dimension: number): string {
 
 const statements = new Map<number, string>();
 
+/** What insertUniqueMemory's statement takes. */
+export interface UniqueInsertSettings {
+	dimension: number;
+	limit: number;
+	efSearch: number | null;
+	iterative: boolean;
+	threshold: number;
+}
+
+/** memoryInsertUniqueSql's parameters: bindMemory's (is_unique's slot only inline), then the extras. */
+export function uniqueInsertParams(
+	memory: readonly unknown[],
+	settings: UniqueInsertSettings,
+): unknown[] {
+	const inline = vectorIndexKind(settings.dimension) === "halfvec";
+	return [
+		...(inline ? memory : memory.filter((_, i) => i !== IS_UNIQUE_SLOT)),
+		settings.limit,
+		settings.efSearch,
+		settings.iterative,
+		settings.threshold,
+		FLOAT32_CUTOFF_MARGIN,
+	];
+}
+
 /** Runs the statement for the query's dimension; null when it wrote nothing (the caller checks again). */
 export async function insertUniqueMemory(
 	session: SqlSession,
 	memory: readonly unknown[],
-	settings: {
-		dimension: number;
-		limit: number;
-		efSearch: number | null;
-		iterative: boolean;
-		threshold: number;
-	},
+	settings: UniqueInsertSettings,
 ): Promise<UniqueInsertResult | null> {
 	let sql = statements.get(settings.dimension);
 	if (sql === undefined) {
 		sql = memoryInsertUniqueSql(settings.dimension);
 		statements.set(settings.dimension, sql);
 	}
-	const [row] = await session.all<{ is_unique: boolean }>(sql, [
-		...memory,
-		settings.limit,
-		settings.efSearch,
-		settings.iterative,
-		settings.threshold,
-		FLOAT32_CUTOFF_MARGIN,
-	]);
-	// No row: too close to call, or the id belongs to a memory of another type (the caller's
-	// path finds which, and throws the ConflictError).
-	if (!row) return null;
+	const [row] = await session.all<{ is_unique: boolean | null }>(
+		sql,
+		uniqueInsertParams(memory, settings),
+	);
+	// Nothing written: too close to call, or the id belongs to a memory of another type (the
+	// caller's path finds which, and throws the ConflictError).
+	if (!row || row.is_unique === null) return null;
 	return { changed: 1, unique: row.is_unique };
 }
