@@ -39,6 +39,7 @@ import type { SqlSession } from "../../core/sql/driver.js";
 import { FLOAT32_CUTOFF_MARGIN } from "../../core/sql/exact-scan.js";
 import type { UniqueInsertResult } from "../../core/sql/family.js";
 import { columnList, RECORDS, replaced } from "../../core/sql/records.js";
+import { planEveryCall } from "./prepared-statements.js";
 import { vectorIndexKind } from "./vector-index.js";
 
 const PG_TYPES: Record<string, string> = {
@@ -154,6 +155,8 @@ export async function insertUniqueMemory(
 	let sql = statements.get(settings.dimension);
 	if (sql === undefined) {
 		sql = memoryInsertUniqueSql(settings.dimension);
+		// Inline, the check must be planned for each call (never a named statement's generic plan).
+		if (vectorIndexKind(settings.dimension) === "halfvec") planEveryCall(sql);
 		statements.set(settings.dimension, sql);
 	}
 	const [row] = await session.all<{ is_unique: boolean | null }>(
