@@ -11,13 +11,14 @@ import { expect, it } from "vitest";
 import type { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
 import { postgresFamily } from "../../src/backends/postgres/postgres-family.js";
 import {
+	CALL_COLUMNS,
 	insertUniqueMemory,
 	memoryInsertUniqueSql,
 	uniqueInsertParams,
 } from "../../src/backends/postgres/postgres-unique-insert.js";
 import { ConflictError } from "../../src/core/errors.js";
 import type { SqlSession } from "../../src/core/sql/driver.js";
-import { bindMemory } from "../../src/core/sql/records.js";
+import { bindMemory, RECORDS } from "../../src/core/sql/records.js";
 import type { UUID } from "../../src/core/types.js";
 import { account, newId, seededRng } from "../conformance/fixtures.js";
 import { setupTestDatabase } from "./postgres/helpers.js";
@@ -163,6 +164,36 @@ if (db) {
 				await a.close();
 			}
 		}, 120_000);
+
+	it("migration 012's function takes the memory's columns but is_unique, in RECORDS' order and types", async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			// proargtypes: the input arguments only.
+			const { rows } = await a.pool.query(
+				"SELECT array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) t) AS types FROM pg_proc p WHERE p.oid = 'agentmem_insert_unique_memory'::regproc",
+			);
+			const types = (rows[0] as { types: string[] }).types;
+			const kinds: Record<string, string> = {
+				uuid: "uuid",
+				text: "text",
+				json: "jsonb",
+				embedding: "vector",
+				timestamp: "bigint",
+			};
+			const columns = RECORDS.memories.columns.filter((c) => c.name !== "is_unique");
+			expect(columns.map((c) => c.name)).toEqual(CALL_COLUMNS);
+			expect(types.slice(0, columns.length)).toEqual(columns.map((c) => kinds[c.kind]));
+			expect(types.slice(columns.length)).toEqual([
+				"integer",
+				"integer",
+				"boolean",
+				"double precision",
+				"double precision",
+			]);
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
 
 	it("createMemory(unique) finds the near duplicate with the btree indexes in place", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });
