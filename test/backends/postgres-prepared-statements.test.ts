@@ -3,6 +3,7 @@
  * prepared statements on the connection (pg_prepared_statements shows them), with the same results
  * as the default unnamed statements, through the row-level security views too; the inline halfvec
  * check is never named (planned for each call); anything but a boolean is a ConfigurationError.
+ * The conformance suite runs on an adapter with the option too.
  */
 import { expect, it } from "vitest";
 import {
@@ -12,6 +13,7 @@ import {
 import { ConfigurationError } from "../../src/core/errors.js";
 import type { UUID } from "../../src/core/types.js";
 import { account, newId } from "../conformance/fixtures.js";
+import { registerConformanceSuite } from "../conformance/index.js";
 import { setupTestDatabase } from "./postgres/helpers.js";
 import { A, id, mem, populate, ROOM_A, ROOM_B, VEC_A } from "./postgres/rls-world.js";
 
@@ -66,6 +68,12 @@ it("refuses a preparedStatements that is not a boolean (ConfigurationError, befo
 });
 
 if (db) {
+	// Every call behaves as on the default adapter (test/backends/postgres.test.ts).
+	registerConformanceSuite("postgres (preparedStatements)", {
+		makeAdapter: ({ embeddingDimension }) =>
+			db.adapter({ embeddingDimension, preparedStatements: true }),
+	});
+
 	it("prepares the unique insert and the other statements on the connection; the results are the default path's", async () => {
 		const prepared = await db.adapter({
 			embeddingDimension: DIM,
