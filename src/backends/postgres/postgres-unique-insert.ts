@@ -35,9 +35,10 @@
  * After (bench:single now runs createMemory(unique) on two adapters of their own, set up alike,
  * with and without `preparedStatements`, taking turns: the connection that did the fill and the
  * other writes answered 0.16 ms faster at the median than a fresh one with identical options, which
- * had flattered the earlier numbers): 0.756 and 0.783 of the raw INSERT without the option, 0.768
- * and 0.782 with it (medians 3.68 / 3.65 ms and 4.06 / 4.03 ms against 2.82 and 3.18 ms): the
- * option's saving on one connection does not show through the adapter. The target (0.90) is not
+ * had flattered the earlier numbers), three runs: 0.756, 0.783, 0.766 of the raw INSERT without
+ * the option, 0.768, 0.782, 0.781 with it (medians 3.68 / 3.65, 4.06 / 4.03 and 3.98 / 3.92 ms
+ * against 2.82, 3.18 and 3.07 ms): at most 0.06 ms of the option's ~0.2 ms saving on a bare
+ * connection shows through the adapter. The target (0.90) is not
  * met. What is left: the check's planning (~0.16–0.2 ms, EXPLAIN's planning time, a custom plan
  * every call) and its execution, an exact scan of the room's rows through the (type, room_id)
  * btree and a top-N sort (~0.12–0.15 ms for ~50 rows; HNSW is not used at 1% selectivity).
