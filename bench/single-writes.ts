@@ -3,7 +3,9 @@
  * against raw pgvector's one-row INSERT, interleaved one to one in one process so both see the same
  * machine at the same moment (on a shared, loaded machine, contenders measured minutes apart are
  * not comparable). Both tables are first filled with the same `base` rows and carry an HNSW index.
- * Saves bench/results/single-writes.json; the report reads it.
+ * createMemory(unique) runs twice per round: on the default adapter, and on a second adapter over
+ * the same database with `preparedStatements: true` (named statements, parsed once per
+ * connection). Saves bench/results/single-writes.json; the report reads it.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,22 +26,38 @@ export interface SingleWritesRun {
 	count: number;
 	/** Rows per second over the interleaved inserts. */
 	agentmemUnique: number;
+	/** createMemory(unique) with the `preparedStatements` option. */
+	agentmemUniquePrepared?: number;
 	agentmemPlain: number;
 	/** The path before issue 17: the duplicate search, then the insert (two statements). */
 	twoStatements: number;
 	rawInsert: number;
+	/** Median milliseconds of one write, by the keys above. */
+	medianMs?: Record<string, number>;
 }
 
 const base = Number(process.env.BENCH_BASE ?? 5000);
 const count = Number(process.env.BENCH_COUNT ?? 300);
 const dim = 384;
-const w = generateWorkload({ n: base + 4 * count, dim, queries: 1, rooms: 100, k: 10, seed: 42 });
+const w = generateWorkload({ n: base + 5 * count, dim, queries: 1, rooms: 100, k: 10, seed: 42 });
 const url = await freshDatabase("single");
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 const a = new PostgresDatabaseAdapter({ connectionString: url, embeddingDimension: dim });
+// createMemory(unique) runs on two adapters of their own, set up alike (a connection that did the
+// fill and the other writes answered faster than a fresh one, by 0.16 ms at the median, when both
+// adapters had the default options): only `preparedStatements` differs between them.
+const unique = new PostgresDatabaseAdapter({ connectionString: url, embeddingDimension: dim });
+const prepared = new PostgresDatabaseAdapter({
+	connectionString: url,
+	embeddingDimension: dim,
+	// BENCH_PREPARED=0: the same adapter twice (how much of a difference the arrangement makes).
+	preparedStatements: process.env.BENCH_PREPARED !== "0",
+});
 try {
 	await a.init();
+	await unique.init();
+	await prepared.init();
 	await client.query(
 		`CREATE TABLE items (id uuid PRIMARY KEY, room_id uuid NOT NULL, embedding vector(${dim}) NOT NULL)`,
 	);
@@ -77,17 +95,27 @@ try {
 		);
 	}
 	await client.query("ANALYZE items");
-	const spent = { unique: 0, plain: 0, two: 0, raw: 0 };
+	const spent = { unique: 0, uniquePrepared: 0, plain: 0, two: 0, raw: 0 };
+	const times: Record<keyof typeof spent, number[]> = {
+		unique: [],
+		uniquePrepared: [],
+		plain: [],
+		two: [],
+		raw: [],
+	};
 	const time = async (key: keyof typeof spent, fn: () => Promise<unknown>) => {
 		const t = performance.now();
 		await fn();
-		spent[key] += performance.now() - t;
+		const ms = performance.now() - t;
+		spent[key] += ms;
+		times[key].push(ms);
 	};
+	const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
 	process.stderr.write(
-		`${count} rounds: raw INSERT, createMemory(unique), createMemory, two statements\n`,
+		`${count} rounds: raw INSERT, two statements, createMemory(unique), the same prepared, createMemory\n`,
 	);
 	for (let i = 0; i < count; i++) {
-		const row = base + 4 * i;
+		const row = base + 5 * i;
 		await time("raw", () => raw(row));
 		const m = memory(row + 3);
 		await time("two", async () => {
@@ -101,7 +129,19 @@ try {
 			});
 			await a.createMemory(m, "messages");
 		});
-		await time("unique", () => a.createMemory(memory(row + 1), "messages", true));
+		// The two createMemory(unique) take turns going first (a write right after another may wait
+		// for the previous one's WAL flush).
+		const byDefault = () =>
+			time("unique", () => unique.createMemory(memory(row + 1), "messages", true));
+		const byPrepared = () =>
+			time("uniquePrepared", () => prepared.createMemory(memory(row + 4), "messages", true));
+		if (i % 2 === 0) {
+			await byDefault();
+			await byPrepared();
+		} else {
+			await byPrepared();
+			await byDefault();
+		}
 		await time("plain", () => a.createMemory(memory(row + 2), "messages"));
 	}
 	const run: SingleWritesRun = {
@@ -110,9 +150,17 @@ try {
 		base,
 		count,
 		agentmemUnique: (count * 1000) / spent.unique,
+		agentmemUniquePrepared: (count * 1000) / spent.uniquePrepared,
 		agentmemPlain: (count * 1000) / spent.plain,
 		twoStatements: (count * 1000) / spent.two,
 		rawInsert: (count * 1000) / spent.raw,
+		medianMs: {
+			agentmemUnique: median(times.unique),
+			agentmemUniquePrepared: median(times.uniquePrepared),
+			agentmemPlain: median(times.plain),
+			twoStatements: median(times.two),
+			rawInsert: median(times.raw),
+		},
 	};
 	process.stderr.write(`${JSON.stringify(run, null, 1)}\n`);
 	const file = join(resultsDir, "single-writes.json");
@@ -120,6 +168,8 @@ try {
 	formatGenerated(file);
 } finally {
 	await a.close();
+	await unique.close();
+	await prepared.close();
 	await client.end();
 	await dropDatabase("single");
 }

@@ -121,6 +121,11 @@ export function postgresFamilyTables(): string[] {
 			"| --- | ---: | ---: |",
 			`| raw pgvector one-row INSERT | ${rate(single.rawInsert)} | 100% |`,
 			`| agentmem createMemory(unique) | ${rate(single.agentmemUnique)} | ${pct(single.agentmemUnique / single.rawInsert)} |`,
+			...(single.agentmemUniquePrepared
+				? [
+						`| agentmem createMemory(unique), \`preparedStatements: true\` | ${rate(single.agentmemUniquePrepared)} | ${pct(single.agentmemUniquePrepared / single.rawInsert)} |`,
+					]
+				: []),
 			`| agentmem createMemory (no duplicate check) | ${rate(single.agentmemPlain)} | ${pct(single.agentmemPlain / single.rawInsert)} |`,
 			...(single.twoStatements
 				? [

@@ -11,12 +11,14 @@ import { expect, it } from "vitest";
 import type { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
 import { postgresFamily } from "../../src/backends/postgres/postgres-family.js";
 import {
+	CALL_COLUMNS,
 	insertUniqueMemory,
 	memoryInsertUniqueSql,
+	uniqueInsertParams,
 } from "../../src/backends/postgres/postgres-unique-insert.js";
 import { ConflictError } from "../../src/core/errors.js";
 import type { SqlSession } from "../../src/core/sql/driver.js";
-import { bindMemory } from "../../src/core/sql/records.js";
+import { bindMemory, RECORDS } from "../../src/core/sql/records.js";
 import type { UUID } from "../../src/core/types.js";
 import { account, newId, seededRng } from "../conformance/fixtures.js";
 import { setupTestDatabase } from "./postgres/helpers.js";
@@ -114,7 +116,7 @@ function params(agentId: UUID, roomId: UUID, dim = DIM): unknown[] {
 
 if (db) {
 	for (const [dim, how] of [
-		[DIM, /Function Scan on agentmem_unique_check/],
+		[DIM, /^Result/],
 		[3072, /One-Time Filter[\s\S]*Index Scan using memories_embedding/],
 	] as const)
 		it(`${dim} dimensions: the check's HNSW settings are in force when the scan starts (ef_search, iterative scan)`, async () => {
@@ -137,17 +139,19 @@ if (db) {
 				expect(await check(400, false)).toEqual({ changed: 1, unique: false });
 				// So does an iterative scan (the session's is off) with 40.
 				expect(await check(40, true)).toEqual({ changed: 1, unique: false });
-				// The plan: migration 009's function, or inline (halfvec) the HNSW index under a one-time
-				// filter (the settings' InitPlan).
+				// The plan: migration 012's function (one Result node), or inline (halfvec) the HNSW index
+				// under a one-time filter (the settings' InitPlan).
 				const plan = await hnswOnly(a, (s) =>
-					s.all<{ "QUERY PLAN": string }>(`EXPLAIN ${memoryInsertUniqueSql(dim)}`, [
-						...params(agentId, roomId, dim),
-						6,
-						40,
-						false,
-						0.95,
-						1e-4,
-					]),
+					s.all<{ "QUERY PLAN": string }>(
+						`EXPLAIN ${memoryInsertUniqueSql(dim)}`,
+						uniqueInsertParams(params(agentId, roomId, dim), {
+							dimension: dim,
+							limit: 6,
+							efSearch: 40,
+							iterative: false,
+							threshold: 0.95,
+						}),
+					),
 				);
 				const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
 				expect(text).toMatch(how);
@@ -160,6 +164,36 @@ if (db) {
 				await a.close();
 			}
 		}, 120_000);
+
+	it("migration 012's function takes the memory's columns but is_unique, in RECORDS' order and types", async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			// proargtypes: the input arguments only.
+			const { rows } = await a.pool.query(
+				"SELECT array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) t) AS types FROM pg_proc p WHERE p.oid = 'agentmem_insert_unique_memory'::regproc",
+			);
+			const types = (rows[0] as { types: string[] }).types;
+			const kinds: Record<string, string> = {
+				uuid: "uuid",
+				text: "text",
+				json: "jsonb",
+				embedding: "vector",
+				timestamp: "bigint",
+			};
+			const columns = RECORDS.memories.columns.filter((c) => c.name !== "is_unique");
+			expect(columns.map((c) => c.name)).toEqual(CALL_COLUMNS);
+			expect(types.slice(0, columns.length)).toEqual(columns.map((c) => kinds[c.kind]));
+			expect(types.slice(columns.length)).toEqual([
+				"integer",
+				"integer",
+				"boolean",
+				"double precision",
+				"double precision",
+			]);
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
 
 	it("createMemory(unique) finds the near duplicate with the btree indexes in place", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });

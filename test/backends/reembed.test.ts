@@ -74,6 +74,17 @@ const BACKENDS: Backend[] = [
 						return { adapter, another: async () => init(await pg.adapter({ schema })) };
 					},
 				},
+				{
+					// Named prepared statements survive the switch's ALTER TABLE (no statement's result
+					// type changes with the dimension).
+					name: "postgres (preparedStatements)",
+					async open() {
+						const schema = `reembed_${++schemas}`;
+						const prepared = { schema, preparedStatements: true, poolConfig: { max: 1 } };
+						const adapter = await init(await pg.adapter({ ...prepared, ...settings() }));
+						return { adapter, another: async () => init(await pg.adapter(prepared)) };
+					},
+				},
 			]
 		: []),
 ];

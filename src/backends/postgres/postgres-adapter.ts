@@ -21,6 +21,7 @@ import type { SettingsOptions } from "../../core/sql/migrate.js";
 import { withPrelude } from "../../core/sql/session.js";
 import { SqlDatabaseAdapter } from "../../core/sql/sql-adapter.js";
 import type { MemoryEvent, SubscribeFilter, Unsubscribe } from "../../core/types.js";
+import * as v from "../../core/validation.js";
 import { toPgVectorBinary } from "../../core/vector.js";
 import type { PgClientConfig, PgPool, PgPoolConfig } from "./pg-types.js";
 import type { PoolQueueOptions } from "./pool-queue.js";
@@ -70,6 +71,13 @@ export interface PostgresAdapterOptions
 	 * to `onPoolError`; it reconnects by itself.
 	 */
 	listenConnection?: string | PgClientConfig;
+	/**
+	 * Send each parameterized statement as a named prepared statement, parsed once per connection
+	 * (node-postgres `{ name, text, values }`). Only for direct or session-mode pooler connections:
+	 * through PgBouncer or Supavisor in transaction mode a prepared statement is gone (or belongs to
+	 * another client) after each transaction. Default false.
+	 */
+	preparedStatements?: boolean;
 }
 
 /** What `open()` found out about the server. */
@@ -120,6 +128,11 @@ export class PostgresDatabaseAdapter extends SqlDatabaseAdapter {
 			);
 		}
 		checkEfSearch(opts.efSearch);
+		if (opts.preparedStatements !== undefined && typeof opts.preparedStatements !== "boolean") {
+			throw new ConfigurationError(
+				`preparedStatements must be true or false, got ${v.describe(opts.preparedStatements)}`,
+			);
+		}
 		const state: PostgresState = { options: opts };
 		super(createContext(postgresFamily, opts, () => open(state)));
 		this.#own = { state };
@@ -197,6 +210,7 @@ async function open(state: PostgresState): Promise<SqlBackend> {
 			resilience,
 			onPoolError: o.onPoolError,
 			poolQueue: o.poolQueue,
+			preparedStatements: o.preparedStatements === true,
 		});
 	let driver = connect(o.pool ?? (await createPool(o)));
 	state.resilience = resilience;

@@ -1,7 +1,10 @@
 /**
  * A `SqlDriver` over a node-postgres Pool. Every checkout is released in `finally` (destroyed when
- * its connection broke); statements are plain parameterized queries, never named prepared
- * statements, so PgBouncer/Supavisor in transaction mode work unchanged.
+ * its connection broke). By default statements are unnamed parameterized queries, so PgBouncer and
+ * Supavisor in transaction mode work unchanged (a named prepared statement lives on one server
+ * connection, which such a pooler hands to another client after each transaction). With
+ * `preparedStatements` (session-mode or direct connections only) each parameterized statement is
+ * a named prepared statement (prepared-statements.ts): parsed once per connection.
  *
  * What is retried (through core/resilience.ts), and why it cannot apply a write twice:
  * - a failure to check out a connection: the statement never reached the server;
@@ -27,6 +30,7 @@ import type { Row, SqlDriver, SqlSession } from "../../core/sql/driver.js";
 import type { PgPool } from "./pg-types.js";
 import { PoolQueue, type PoolQueueOptions } from "./pool-queue.js";
 import { postgresConstraintOf, wrapPostgresError } from "./postgres-errors.js";
+import { type PreparedNames, preparedNames } from "./prepared-statements.js";
 
 export interface PostgresDriverOptions {
 	/** End the pool on `close()` (false for a pool the caller passed in). */
@@ -36,6 +40,8 @@ export interface PostgresDriverOptions {
 	onPoolError?: (err: Error) => void;
 	/** Limits of the wait for a connection. */
 	poolQueue?: PoolQueueOptions;
+	/** Send parameterized statements as named prepared statements (default false). */
+	preparedStatements?: boolean;
 }
 
 const SELECT = /^\s*SELECT\b/i;
@@ -60,6 +66,7 @@ export class PostgresPoolDriver implements SqlDriver {
 		client.on("error", (err) => this.#dead.set(client, err));
 	};
 	readonly #queue: PoolQueue;
+	readonly #names: PreparedNames | null;
 	#closed = false;
 	readonly session: SqlSession;
 	readonly concurrentStatements = true;
@@ -70,6 +77,7 @@ export class PostgresPoolDriver implements SqlDriver {
 		this.#options = options;
 		// pg's default `max` is 10.
 		this.#queue = new PoolQueue(this.#pool.options?.max ?? 10, options.poolQueue);
+		this.#names = options.preparedStatements ? preparedNames() : null;
 		// Without a listener an idle client's error (server restart, pg_terminate_backend) would
 		// crash the process; the pool has already removed that client.
 		this.#onError = (err) => options.onPoolError?.(err);
@@ -121,9 +129,12 @@ export class PostgresPoolDriver implements SqlDriver {
 	}
 
 	#autocommit(sql: string, params: readonly unknown[] | undefined, read: boolean) {
-		return this.#options.resilience.run(() => this.#withClient((c) => query(c, sql, params)), {
-			retryable: this.#retryable(read),
-		});
+		return this.#options.resilience.run(
+			() => this.#withClient((c) => query(c, sql, params, this.#names)),
+			{
+				retryable: this.#retryable(read),
+			},
+		);
 	}
 
 	transaction<T>(fn: (session: SqlSession) => Promise<T>): Promise<T> {
@@ -136,7 +147,7 @@ export class PostgresPoolDriver implements SqlDriver {
 					await client.query("BEGIN");
 					let result: T;
 					try {
-						result = await fn(clientSession(client));
+						result = await fn(clientSession(client, this.#names));
 					} catch (err) {
 						if (typeof err === "object" && err !== null) fromFn.add(err);
 						await client.query("ROLLBACK").catch(() => undefined);
@@ -190,17 +201,27 @@ export class PostgresPoolDriver implements SqlDriver {
 	}
 }
 
-async function query(client: PoolClient, sql: string, params?: readonly unknown[]) {
-	const r = await client.query<Row>(sql, params as unknown[] | undefined);
+/** One statement; named (prepared once per connection) when `names` gives it a name. */
+async function query(
+	client: PoolClient,
+	sql: string,
+	params: readonly unknown[] | undefined,
+	names: PreparedNames | null,
+) {
+	const values = params as unknown[] | undefined;
+	const name = values && names?.nameOf(sql);
+	const r = name
+		? await client.query<Row>({ name, text: sql, values })
+		: await client.query<Row>(sql, values);
 	return { rows: r.rows, rowCount: r.rowCount ?? 0 };
 }
 
 /** Statements on one checked-out client, inside its open transaction. */
-function clientSession(client: PoolClient): SqlSession {
+function clientSession(client: PoolClient, names: PreparedNames | null): SqlSession {
 	return {
 		all: async <T extends Row = Row>(sql: string, params?: readonly unknown[]) =>
-			(await query(client, sql, params)).rows as T[],
-		run: async (sql, params) => (await query(client, sql, params)).rowCount,
+			(await query(client, sql, params, names)).rows as T[],
+		run: async (sql, params) => (await query(client, sql, params, names)).rowCount,
 		exec: async (script) => {
 			await client.query(script);
 		},

@@ -1,33 +1,47 @@
 /**
  * `createMemory(…, unique)` in one statement on the PostgreSQL family: the near-duplicate check
- * and the insert share one round trip (a plain INSERT … SELECT from the check's one row), and the
- * outbox row is written by the memories trigger in that statement. The check is migration 009's
- * `agentmem_unique_check`: the filter of 005's agentmem_memory_search_sql (type, room, agent,
- * embedding present) plus id <> the new id, a static query whose parse PL/pgSQL keeps for the
- * session, planned on every call for its own values (force_custom_plan). Between 2000 and 4000
- * dimensions the index is on a halfvec expression whose dimension must be in the statement's text,
- * so there the check is written inline, with the HNSW settings set by agentmem_hnsw_settings in an InitPlan that
- * a one-time filter tests above the scan: the executor runs it before it asks the scan for its first
- * row, which is when pgvector reads them (hnswgettuple). test/backends/postgres-unique-insert.test.ts
- * proves, for both forms, that ef_search and the iterative scan change the HNSW walk's answer.
+ * and the insert share one round trip, and the outbox row is written by the memories trigger in
+ * that statement. With the HNSW index on the column (up to 2000 dimensions) or none (above 4000)
+ * the statement is a call of migration 012's `agentmem_insert_unique_memory`: the check (the filter
+ * of 005's agentmem_memory_search_sql: type, room, agent, embedding present, plus id <> the new id)
+ * and the INSERT are static PL/pgSQL statements whose parse is kept for the session, the check
+ * planned on every call for its own values (force_custom_plan). Between 2000 and 4000 dimensions
+ * the index is on a halfvec expression whose dimension must be in the statement's text, so there
+ * the check is written inline in an INSERT … SELECT, with the HNSW settings set by
+ * agentmem_hnsw_settings in an InitPlan that a one-time filter tests above the scan: the executor
+ * runs it before it asks the scan for its first row, which is when pgvector reads them
+ * (hnswgettuple). test/backends/postgres-unique-insert.test.ts proves, for both forms, that
+ * ef_search and the iterative scan change the HNSW walk's answer. Under the adapter's
+ * `preparedStatements` option the inline form is never a named statement (planEveryCall).
  *
- * Measured (issue 17 target 5, `BENCH_COUNT=2000 npm run bench:single`, 384 dimensions, 100 rooms,
- * interleaved in one process; the machine shared with another engineer's jobs, load 2–5):
- * createMemory(unique) against raw pgvector's one-row INSERT (and against plain createMemory):
- * - agentmem_search_memories called from the statement (before): 0.745, 0.750 (0.71–0.73);
- * - the check inline, no function: 0.837, 0.809, 0.856 (0.81): the old function's PL/pgSQL calls,
- *   its EXECUTE (parsed and planned on every call), wide rows (vector_send of each candidate) and a
- *   primary-key lookup per candidate for the distance cost more than the search;
- * - migration 009's function: 0.894, 0.891, 0.832, 0.844 (0.85–0.86; the last run is
- *   bench/results/single-writes.json). The target (0.90) is not met;
- * - the same function with PostgreSQL's default plan cache mode (a generic plan after five calls):
- *   0.896 (0.88), no better; kept out, since a generic plan chosen for large rooms could walk the
- *   HNSW graph for a room of a few rows.
- * What is left (EXPLAIN ANALYZE, a probe timing each piece): the check is an exact scan of the
- * room's rows through the (type, room_id) btree and a top-N sort (0.2–0.4 ms for 60–240 rows;
- * HNSW is not used at 1% selectivity, so ef_search does not matter here) and its planning. A named
- * prepared statement would save parsing the whole statement, but the driver uses none (PgBouncer
- * and Supavisor in transaction mode, postgres-driver.ts).
+ * Measured (issue 17 target 5, 384 dimensions, 100 rooms, next to 5,000 rows, the machine shared
+ * with other engineers' jobs): createMemory(unique) against raw pgvector's one-row INSERT.
+ * Before (`npm run bench:single`, interleaved, unique on the connection that also did the fill and
+ * the other writes):
+ * - agentmem_search_memories called from the statement: 0.745, 0.750;
+ * - the check inline, no function: 0.837, 0.809, 0.856: the old function's PL/pgSQL calls, its
+ *   EXECUTE (parsed and planned on every call), wide rows and a primary-key lookup per candidate
+ *   cost more than the search;
+ * - migration 009's function in an INSERT … SELECT: 0.894, 0.891, 0.832, 0.844; today 0.797,
+ *   0.795 (load 4–5); with the default plan cache mode (a generic plan after five calls) 0.896.
+ * The statements alone, interleaved on one pg.Client, 600 rounds (a probe, not kept: median ratio
+ * to the raw INSERT, runs 1 and 3; run 2 overlapped a test run of ours and is left out, 0.862
+ * and 0.831 for the first two): 009's INSERT … SELECT 0.797, 0.797; 012's function call 0.823,
+ * 0.828; each as a named prepared statement 0.885, 0.905 and 0.873, 0.903; 012's function with
+ * the default plan cache mode 0.899, 0.915, and named too 0.955, 0.970. Kept: 012's function (the
+ * client's statement is a short call, less to parse and plan each time). Not kept: the default
+ * plan cache mode (a generic plan chosen for large rooms could walk the HNSW graph for a room of
+ * a few rows and miss its duplicates), though it is the largest single saving.
+ * After (bench:single now runs createMemory(unique) on two adapters of their own, set up alike,
+ * with and without `preparedStatements`, taking turns: the connection that did the fill and the
+ * other writes answered 0.16 ms faster at the median than a fresh one with identical options, which
+ * had flattered the earlier numbers), three runs: 0.756, 0.783, 0.766 of the raw INSERT without
+ * the option, 0.768, 0.782, 0.781 with it (medians 3.68 / 3.65, 4.06 / 4.03 and 3.98 / 3.92 ms
+ * against 2.82, 3.18 and 3.07 ms): at most 0.06 ms of the option's ~0.2 ms saving on a bare
+ * connection shows through the adapter. The target (0.90) is not
+ * met. What is left: the check's planning (~0.16–0.2 ms, EXPLAIN's planning time, a custom plan
+ * every call) and its execution, an exact scan of the room's rows through the (type, room_id)
+ * btree and a top-N sort (~0.12–0.15 ms for ~50 rows; HNSW is not used at 1% selectivity).
  *
  * The decision is taken in SQL with pgvector's distance, which may differ from the JavaScript
  * similarity every backend ranks with by float rounding. When a candidate's similarity is within
@@ -39,6 +53,7 @@ import type { SqlSession } from "../../core/sql/driver.js";
 import { FLOAT32_CUTOFF_MARGIN } from "../../core/sql/exact-scan.js";
 import type { UniqueInsertResult } from "../../core/sql/family.js";
 import { columnList, RECORDS, replaced } from "../../core/sql/records.js";
+import { planEveryCall } from "./prepared-statements.js";
 import { vectorIndexKind } from "./vector-index.js";
 
 const PG_TYPES: Record<string, string> = {
@@ -76,15 +91,23 @@ const MARGIN = `$${EXTRA + 5}::float8`;
  */
 const HNSW_SETTINGS = `(SELECT true FROM agentmem_hnsw_settings(${EF_SEARCH}, ${ITERATIVE}))`;
 
-/** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 009's check. */
-const VIA_FUNCTION = `INSERT INTO memories (${columnList(RECORDS.memories)})
-	SELECT ${COLUMNS.map((c) => (c.name === "is_unique" ? DECIDED : param(c.name))).join(", ")}
-	FROM agentmem_unique_check(${param("embedding")}, ${param("type")}, ${param("room_id")},
-		${param("agent_id")}, ${param("id")}, ${LIMIT}, ${EF_SEARCH}, ${ITERATIVE}, ${THRESHOLD}, ${MARGIN}) d
-	WHERE NOT d.close
-	ON CONFLICT (id) DO UPDATE SET ${replaced(RECORDS.memories, ["id", "type"])}
-	WHERE memories.type = EXCLUDED.type
-	RETURNING is_unique`;
+/**
+ * The function's arguments in bindMemory's order, is_unique left out (the function decides it).
+ * A column added to RECORDS.memories fails the test that compares the two (and needs a migration).
+ */
+export const CALL_COLUMNS = COLUMNS.filter((c) => c.name !== "is_unique").map((c) => c.name);
+const IS_UNIQUE_SLOT = at("is_unique") - 1;
+
+/** The extra parameters' types, after the columns: see EXTRA. */
+const EXTRA_TYPES = ["integer", "integer", "boolean", "float8", "float8"];
+
+/** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 012's function. */
+const VIA_FUNCTION = `SELECT agentmem_insert_unique_memory(${[
+	...CALL_COLUMNS.map((name) => PG_TYPES[COLUMNS.find((c) => c.name === name)?.kind ?? ""]),
+	...EXTRA_TYPES,
+]
+	.map((type, i) => `$${i + 1}::${type}`)
+	.join(", ")}) AS is_unique`;
 
 /**
  * bindMemory's parameters (is_unique's slot null), then (limit, efSearch, iterative, threshold,
@@ -112,33 +135,50 @@ export function memoryInsertUniqueSql(dimension: number): string {
 
 const statements = new Map<number, string>();
 
-/** Runs the statement for the query's dimension; null when it wrote nothing (the caller checks again). */
-export async function insertUniqueMemory(
-	session: SqlSession,
+/** What insertUniqueMemory's statement takes. */
+export interface UniqueInsertSettings {
+	dimension: number;
+	limit: number;
+	efSearch: number | null;
+	iterative: boolean;
+	threshold: number;
+}
+
+/** memoryInsertUniqueSql's parameters: bindMemory's (is_unique's slot only inline), then the extras. */
+export function uniqueInsertParams(
 	memory: readonly unknown[],
-	settings: {
-		dimension: number;
-		limit: number;
-		efSearch: number | null;
-		iterative: boolean;
-		threshold: number;
-	},
-): Promise<UniqueInsertResult | null> {
-	let sql = statements.get(settings.dimension);
-	if (sql === undefined) {
-		sql = memoryInsertUniqueSql(settings.dimension);
-		statements.set(settings.dimension, sql);
-	}
-	const [row] = await session.all<{ is_unique: boolean }>(sql, [
-		...memory,
+	settings: UniqueInsertSettings,
+): unknown[] {
+	const inline = vectorIndexKind(settings.dimension) === "halfvec";
+	return [
+		...(inline ? memory : memory.filter((_, i) => i !== IS_UNIQUE_SLOT)),
 		settings.limit,
 		settings.efSearch,
 		settings.iterative,
 		settings.threshold,
 		FLOAT32_CUTOFF_MARGIN,
-	]);
-	// No row: too close to call, or the id belongs to a memory of another type (the caller's
-	// path finds which, and throws the ConflictError).
-	if (!row) return null;
+	];
+}
+
+/** Runs the statement for the query's dimension; null when it wrote nothing (the caller checks again). */
+export async function insertUniqueMemory(
+	session: SqlSession,
+	memory: readonly unknown[],
+	settings: UniqueInsertSettings,
+): Promise<UniqueInsertResult | null> {
+	let sql = statements.get(settings.dimension);
+	if (sql === undefined) {
+		sql = memoryInsertUniqueSql(settings.dimension);
+		// Inline, the check must be planned for each call (never a named statement's generic plan).
+		if (vectorIndexKind(settings.dimension) === "halfvec") planEveryCall(sql);
+		statements.set(settings.dimension, sql);
+	}
+	const [row] = await session.all<{ is_unique: boolean | null }>(
+		sql,
+		uniqueInsertParams(memory, settings),
+	);
+	// Nothing written: too close to call, or the id belongs to a memory of another type (the
+	// caller's path finds which, and throws the ConflictError).
+	if (!row || row.is_unique === null) return null;
 	return { changed: 1, unique: row.is_unique };
 }
