@@ -7,11 +7,13 @@ import { expect, it } from "vitest";
 import type { DatabaseAdapter } from "../../src/core/adapter.js";
 import type { UUID } from "../../src/core/types.js";
 import {
+	around,
 	axis,
 	type ConformanceContext,
 	makeWorld,
 	memory,
 	newId,
+	seededRng,
 	vec,
 	type World,
 } from "./fixtures.js";
@@ -67,6 +69,38 @@ export function registerSearchTiesTests(ctx: ConformanceContext): void {
 			count: 3,
 		});
 		expect(res.map((m) => m.id)).toEqual([best.id, ...tied.slice(0, 2)]);
+	});
+
+	it("memory search: near-ties at the cut-off (within float rounding, not equal) rank as the full ranking does", async () => {
+		// More rows within 1e-4 of one another than an engine fetches beyond `count` (pgvector's
+		// count + 2): the cut-off stays uncertain until it has asked for them all.
+		const a = await ctx.makeAdapter({ embeddingDimension: DIM });
+		const w = await makeWorld(a);
+		const rng = seededRng(7);
+		const center = vec(DIM, 1, 1);
+		const items = Array.from({ length: TIES }, (_, i) => ({
+			memory: memory(w, { text: `near ${i}`, embedding: around(rng, center, 1e-6) }),
+			tableName: "messages",
+		}));
+		for (let i = 0; i < 10; i++)
+			items.push({
+				memory: memory(w, { embedding: vec(DIM, 1, -1, i + 1) }),
+				tableName: "messages",
+			});
+		await a.createMemories(items);
+		for (const roomId of [w.roomId, undefined]) {
+			const search = (count: number) =>
+				a.searchMemoriesByEmbedding(center, { tableName: "messages", roomId, count });
+			const all = await search(TIES + 10);
+			const sims = all.slice(0, TIES).map((m) => m.similarity as number);
+			expect(Math.max(...sims) - Math.min(...sims)).toBeLessThan(1e-4);
+			expect(new Set(sims).size).toBeGreaterThan(1); // near, not identical
+			for (const count of [1, 3, 5]) {
+				expect((await search(count)).map((m) => m.id)).toEqual(
+					all.slice(0, count).map((m) => m.id),
+				);
+			}
+		}
 	});
 
 	it("knowledge search: identical embeddings with match_count 1 return the smallest id", async () => {

@@ -17,11 +17,13 @@ const MAX_EF_SEARCH = 1000;
 const DEFAULT_EF_SEARCH = 80;
 /**
  * Candidates fetched beyond `count`, so near-ties at the cut-off are ranked here, not by the SQL
- * (a cut-off still uncertain asks again, see `nearest`). Every extra row is a whole row read and
- * sent, and with a room filter more of the index walked: 16 made a room-filtered search 3.0 ms
- * where raw pgvector takes 1.1; 4 makes it 2.0 ms (bench, 10,000 rows in 4 rooms).
+ * (a cut-off still uncertain asks again, see `nearest`: any value >= 1 gives the same answer).
+ * Every extra row is a whole row read and sent, and with a room filter more of the index walked:
+ * 16 made a room-filtered search 3.0 ms where raw pgvector takes 1.1, 4 made it 2.0 ms (bench,
+ * 10,000 rows in 4 rooms). 2, not 1: with 1 the bench's 11th candidate was within the margin of
+ * the 10th in 5-9% of its queries (each then a second query); with 2, in 1 of 400.
  */
-const OVERFETCH = 4;
+const OVERFETCH = 2;
 /** The largest LIMIT an `integer` parameter takes. */
 const MAX_LIMIT = 2 ** 31 - 1;
 /**
