@@ -206,6 +206,7 @@ function clientSession(client: PoolClient): SqlSession {
 		},
 		copyFrom: async (sql, chunks) => {
 			await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+			return true;
 		},
 	};
 }
