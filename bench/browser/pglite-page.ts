@@ -52,6 +52,8 @@ export interface BrowserBenchResult {
 	flushSeconds: number;
 	batch: number;
 	batchSeconds: number;
+	/** Memories of the batch's room counted after it (all of them, or the load lost some). */
+	batchStored: number;
 	/** After a reload: how many of the relaxed-durability memories were there (all, after flush). */
 	userAgent: string;
 }
@@ -86,6 +88,7 @@ export async function runBench(singles: number, batch: number): Promise<BrowserB
 		await bulk.db.createMemories(items);
 		await bulk.db.flush();
 	});
+	const batchStored = await bulk.db.countMemories(bulk.room, false, "messages");
 	await bulk.db.close();
 	return {
 		singles,
@@ -94,6 +97,7 @@ export async function runBench(singles: number, batch: number): Promise<BrowserB
 		flushSeconds,
 		batch,
 		batchSeconds,
+		batchStored,
 		userAgent: navigator.userAgent,
 	};
 }

@@ -1,6 +1,6 @@
 /**
- * PGlite's bulk path (postgres-bulk.ts without COPY: JSON chunks into the staging table), the
- * vector index built after a large load, the one-statement unique insert, and `flush()` with
+ * PGlite's bulk path (postgres-bulk.ts: binary COPY from PGlite's `/dev/blob` into the staging
+ * table, JSON chunks for a role that may not read server files), the vector index built after a large load, the one-statement unique insert, and `flush()` with
  * `relaxedDurability`: what it resolved for is there after a reopen.
  */
 import { join } from "node:path";
@@ -43,6 +43,45 @@ it("createMemories of 600: stored through the staging table, the index built aft
 	await expect(a.createMemories(clash)).rejects.toBeInstanceOf(ConflictError);
 	expect(await a.countMemories(w.roomId, false, "messages")).toBe(600);
 	await a.close();
+}, 240_000);
+
+it("createMemories as a role that may not COPY from a file: the JSON chunks store the same rows", async () => {
+	const a = await shared.adapter({ embeddingDimension: DIM });
+	const w = await makeWorld(a);
+	const pg = await shared.pglite();
+	await pg.exec(`DO $$ BEGIN
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentmem_bulk_writer') THEN
+			CREATE ROLE agentmem_bulk_writer;
+		END IF; END $$;
+		GRANT USAGE ON SCHEMA agentmem_test TO agentmem_bulk_writer;
+		GRANT ALL ON ALL TABLES IN SCHEMA agentmem_test TO agentmem_bulk_writer;
+		GRANT ALL ON ALL SEQUENCES IN SCHEMA agentmem_test TO agentmem_bulk_writer;
+		SET ROLE agentmem_bulk_writer`);
+	try {
+		const { rows } = await pg.query<{ ok: boolean }>(
+			"SELECT pg_has_role('pg_read_server_files', 'MEMBER') AS ok",
+		);
+		expect(rows[0]?.ok).toBe(false);
+		const rng = seededRng(4);
+		const items = Array.from({ length: 600 }, (_, i) => ({
+			memory: memory(w, {
+				text: `m${i} \\ "q" ✓`,
+				embedding: i % 7 === 0 ? undefined : randomVector(rng, DIM),
+			}),
+			tableName: "messages",
+		}));
+		await a.createMemories(items);
+		expect(await a.countMemories(w.roomId, false, "messages")).toBe(600);
+		for (const i of [0, 1, 599]) {
+			const want = items[i]?.memory;
+			const got = await a.getMemoryById(want?.id as UUID);
+			expect(got?.content).toEqual(want?.content);
+			expect(got?.embedding === undefined).toBe(want?.embedding === undefined);
+		}
+	} finally {
+		await pg.exec("RESET ROLE");
+		await a.close();
+	}
 }, 240_000);
 
 it("createMemory(unique) in one statement: a near-duplicate is flagged, a distinct memory is not", async () => {

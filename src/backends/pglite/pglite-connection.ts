@@ -10,6 +10,9 @@ import { type ChannelListener, NOTIFY_SQL } from "../postgres/postgres-notify.js
 /** PGlite's own class has `isInTransaction()`; other implementations (PGliteWorker) may not. */
 type PGliteLike = PGliteInterface & { isInTransaction?: () => boolean };
 
+/** May this role COPY from a server file (superusers are members of every role)? */
+const COPY_ALLOWED = "SELECT pg_has_role('pg_read_server_files', 'MEMBER') AS ok";
+
 export function pgliteConnection(pg: PGliteLike): SerialConnection {
 	return {
 		async all(sql, params) {
@@ -20,6 +23,16 @@ export function pgliteConnection(pg: PGliteLike): SerialConnection {
 		},
 		async exec(script) {
 			await pg.exec(script);
+		},
+		async copyFrom(sql, chunks) {
+			// PGlite reads COPY data from its `/dev/blob` device, a file to PostgreSQL: reading a
+			// server file takes superuser or pg_read_server_files (else the caller writes otherwise).
+			const [may] = (await pg.query<Row>(COPY_ALLOWED)).rows;
+			if (may?.ok !== true) return false;
+			const fromBlob = sql.replace(/ FROM STDIN /, " FROM '/dev/blob' ");
+			if (fromBlob === sql) throw new Error("copyFrom: the statement must read FROM STDIN");
+			await pg.query(fromBlob, [], { blob: new Blob([...chunks] as BlobPart[]) });
+			return true;
 		},
 		async commit() {
 			// COMMIT of an aborted transaction is not an error in PostgreSQL: it rolls back and

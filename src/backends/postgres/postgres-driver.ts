@@ -227,6 +227,7 @@ function clientSession(client: PoolClient, names: PreparedNames | null): SqlSess
 		},
 		copyFrom: async (sql, chunks) => {
 			await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+			return true;
 		},
 	};
 }

@@ -1,8 +1,9 @@
 /**
- * Real-time `subscribe` for the PostgreSQL family. Migration 006 records each committed memory in
- * an outbox (`agentmem_memory_events`: a snapshot of the row as written, in the writing
- * transaction) and notifies one channel with only "<memories table oid>:<event id>". This hub reads
- * the event through each subscriber's own view, so an `asUser` view's row-level security applies
+ * Real-time `subscribe` for the PostgreSQL family. Migrations 006 and 010 record each committed
+ * memory in an outbox (`agentmem_memory_events`: a snapshot of the row as written, in the writing
+ * transaction) and notify one channel with only "<memories table oid>:<event id>" (a row written by
+ * an UPDATE) or "<oid>:<first>-<last>@<xid>" (the rows of an INSERT statement: transaction xid's
+ * events with ids in that range). This hub reads the events through each subscriber's own view, so an `asUser` view's row-level security applies
  * (the outbox has memories' read policy), and filters on the event as stored. Notifications arrive
  * in commit order and are handled one at a time, so listeners see memories in commit order.
  * Driver-independent: the pg backend plugs in `PgChannelListener` (postgres-listener.ts); PGlite
@@ -67,13 +68,20 @@ export function memoryLocator(session: SqlSession): MemoryLocator {
 export const MEMORIES_OID_SQL = "SELECT 'memories'::regclass::oid::text AS oid";
 /** Which transactions have committed now. */
 export const SNAPSHOT_SQL = "SELECT pg_current_snapshot()::text AS snapshot";
-/** An event's type and room, to pick the subscriptions that read it. */
-export const LOCATE_EVENT_SQL =
-	"SELECT type, room_id FROM agentmem_memory_events WHERE id = $1::bigint";
-/** An event as the memory it records, unless committed before the subscription's snapshot. */
-export const READ_EVENT_SQL = `SELECT memory_id AS id, type, room_id, agent_id, user_id, content,
-  vector_send(embedding) AS embedding, is_unique, created_at FROM agentmem_memory_events
-  WHERE id = $1::bigint AND ($2::text IS NULL OR NOT pg_visible_in_snapshot(xid, $2::text::pg_snapshot))`;
+/** Events read per statement (a bulk load's notification names all of its rows). */
+const PAGE = 500;
+/**
+ * The next page of the events a payload names (ids after $1 up to $2, of transaction $3 when
+ * given) as the memories they record, oldest first: those the subscription's filter ($5 type,
+ * $6 room) matches, unless committed before its snapshot ($4). `e.id`: the output's `id` is the memory's.
+ */
+export const READ_EVENTS_SQL = `SELECT id::text AS event_id, memory_id AS id, type, room_id,
+  agent_id, user_id, content, vector_send(embedding) AS embedding, is_unique, created_at
+  FROM agentmem_memory_events e
+  WHERE e.id > $1::bigint AND e.id <= $2::bigint AND ($3::text IS NULL OR xid = $3::text::xid8)
+    AND ($4::text IS NULL OR NOT pg_visible_in_snapshot(xid, $4::text::pg_snapshot))
+    AND ($5::text IS NULL OR type = $5::text) AND ($6::text IS NULL OR room_id::text = $6::text)
+  ORDER BY e.id LIMIT ${PAGE}`;
 /** Events not committed before a snapshot (all of them without one), oldest first. */
 export const REPLAY_EVENTS_SQL = `SELECT id::text AS id FROM agentmem_memory_events
   WHERE $1::text IS NULL OR NOT pg_visible_in_snapshot(xid, $1::text::pg_snapshot) ORDER BY id`;
@@ -207,42 +215,46 @@ export class NotifiedMemoryEvents implements MemoryEventSource {
 	async #deliver(payload: string): Promise<void> {
 		const marker = parseMarker(payload);
 		if (marker) this.#start(marker);
-		const eventId = this.#prefix ? parseEventId(payload, this.#prefix) : null;
-		if (eventId === null || this.#delivered.has(eventId) || this.#subscriptions.size === 0) return;
-		const matches = (sub: Subscription, row: Row) =>
-			(sub.filter.tableName === undefined || sub.filter.tableName === row.type) &&
-			(sub.filter.roomId === undefined || sub.filter.roomId === row.room_id);
-		let candidates = [...this.#subscriptions];
-		let exists = false;
-		if (candidates.length > 1) {
-			// Several subscriptions: the owner's read of the event's type and room picks who reads it.
+		const named = this.#prefix ? parseEvents(payload, this.#prefix) : null;
+		if (!named || this.#subscriptions.size === 0) return;
+		// Ids delivered before this payload are skipped; those it delivers are remembered after
+		// every subscription has read them.
+		const seen = new Set<bigint>();
+		for (const sub of [...this.#subscriptions]) await this.#read(sub, named, seen);
+		for (const id of seen) await this.#remember(id);
+	}
+
+	/** Delivers to `sub` the named events its filter matches, a page at a time, in id order. */
+	async #read(sub: Subscription, named: NamedEvents, seen: Set<bigint>): Promise<void> {
+		let after = named.first - 1n;
+		for (;;) {
+			let rows: Row[];
 			try {
-				const [row] = await this.#owner(LOCATE_EVENT_SQL, [eventId.toString()]);
-				if (!row) return; // no such event (forged, or another schema's)
-				exists = true;
-				candidates = candidates.filter((sub) => matches(sub, row));
+				rows = await sub.read(READ_EVENTS_SQL, [
+					after.toString(),
+					named.last.toString(),
+					named.xid,
+					sub.snapshot,
+					sub.filter.tableName ?? null,
+					sub.filter.roomId ?? null,
+				]);
 			} catch {
-				return; // unreadable now (closed, connection lost): this event is lost
+				return; // unreadable now (closed, connection lost): these events are lost for it
 			}
+			for (const row of rows) {
+				const id = BigInt(String(row.event_id));
+				after = id;
+				// Delivered already, or unsubscribed meanwhile.
+				if (this.#delivered.has(id) || !this.#subscriptions.has(sub)) continue;
+				seen.add(id);
+				try {
+					sub.listener({ tableName: String(row.type), memory: toMemory(row, postgresFamily) });
+				} catch {
+					// A listener's failure must not stop delivery to the others.
+				}
+			}
+			if (rows.length < PAGE) return;
 		}
-		for (const sub of candidates) {
-			let row: Row | undefined;
-			try {
-				[row] = await sub.read(READ_EVENT_SQL, [eventId.toString(), sub.snapshot]);
-			} catch {
-				continue; // unreadable now (closed, connection lost): this event is lost for it
-			}
-			// Invisible to this subscriber's role, committed before it subscribed, or unsubscribed.
-			if (!row || !this.#subscriptions.has(sub)) continue;
-			exists = true;
-			if (!matches(sub, row)) continue;
-			try {
-				sub.listener({ tableName: String(row.type), memory: toMemory(row, postgresFamily) });
-			} catch {
-				// A listener's failure must not stop delivery to the others.
-			}
-		}
-		if (exists) await this.#remember(eventId);
 	}
 
 	/** Remembers a delivered event; forgets those whose rows are gone (they can no longer be named). */
@@ -282,12 +294,28 @@ function parseMarker(payload: string): string | null {
 	}
 }
 
-const EVENT_ID_RE = /^[1-9][0-9]{0,18}$/;
+/** The events a payload names: ids in [first, last], of transaction `xid` when given. */
+interface NamedEvents {
+	first: bigint;
+	last: bigint;
+	xid: string | null;
+}
 
-/** The event id of one of our payloads ("<oid>:<id>"); null for anything else on the channel. */
-function parseEventId(payload: string, prefix: string): bigint | null {
+const EVENT_ID_RE = /^[1-9][0-9]{0,17}$/;
+const STATEMENT_RE = /^([1-9][0-9]{0,17})-([1-9][0-9]{0,17})@([0-9]{1,19})$/;
+
+/**
+ * The events one of our payloads names: "<oid>:<id>" or "<oid>:<first>-<last>@<xid>"; null for
+ * anything else on the channel (a forged id that is not a bigint is dropped here rather than
+ * failing the read).
+ */
+function parseEvents(payload: string, prefix: string): NamedEvents | null {
 	if (!payload.startsWith(prefix)) return null;
-	const id = payload.slice(prefix.length);
-	// A forged id that is not a bigint is dropped here rather than failing the read.
-	return EVENT_ID_RE.test(id) && id.length < 19 ? BigInt(id) : null;
+	const rest = payload.slice(prefix.length);
+	if (EVENT_ID_RE.test(rest)) return { first: BigInt(rest), last: BigInt(rest), xid: null };
+	const m = STATEMENT_RE.exec(rest);
+	if (!m?.[1] || !m[2] || !m[3]) return null;
+	const first = BigInt(m[1]);
+	const last = BigInt(m[2]);
+	return first <= last ? { first, last, xid: m[3] } : null;
 }

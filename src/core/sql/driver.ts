@@ -15,10 +15,11 @@ export interface SqlSession {
 	/** Runs a script of several statements without parameters (migrations). */
 	exec(script: string): Promise<void>;
 	/**
-	 * Optional (node-postgres, inside a transaction): `COPY … FROM STDIN` fed with `chunks` (in the
-	 * format the statement names), one chunk at a time.
+	 * Optional (node-postgres and PGlite, inside a transaction): `COPY … FROM STDIN` fed with
+	 * `chunks` (in the format the statement names). False when this session may not COPY now
+	 * (nothing was read): the caller writes the rows another way.
 	 */
-	copyFrom?(sql: string, chunks: Iterable<string | Uint8Array>): Promise<void>;
+	copyFrom?(sql: string, chunks: Iterable<string | Uint8Array>): Promise<boolean>;
 }
 
 export interface SqlDriver {

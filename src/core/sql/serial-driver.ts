@@ -12,6 +12,8 @@ export interface SerialConnection {
 	all(sql: string, params: readonly unknown[]): Row[] | Promise<Row[]>;
 	run(sql: string, params: readonly unknown[]): number | Promise<number>;
 	exec(script: string): void | Promise<void>;
+	/** `SqlSession.copyFrom`, where the binding has it (PGlite); offered inside transactions. */
+	copyFrom?(sql: string, chunks: Iterable<string | Uint8Array>): Promise<boolean>;
 	/** True while a transaction is open on the connection. */
 	inTransaction(): boolean | Promise<boolean>;
 	/**
@@ -54,12 +56,14 @@ export class SerialDriver implements SqlDriver {
 
 	#directSession(): SqlSession {
 		const conn = this.#conn;
-		return {
+		const session: SqlSession = {
 			all: async <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
 				(await conn.all(sql, params)) as T[],
 			run: async (sql, params = []) => conn.run(sql, params),
 			exec: async (script) => conn.exec(script),
 		};
+		if (conn.copyFrom) session.copyFrom = conn.copyFrom.bind(conn);
+		return session;
 	}
 
 	/** Runs `work` now when nothing is queued, else after everything queued before it. */
