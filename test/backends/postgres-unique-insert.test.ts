@@ -139,7 +139,7 @@ if (db) {
 				expect(await check(400, false)).toEqual({ changed: 1, unique: false });
 				// So does an iterative scan (the session's is off) with 40.
 				expect(await check(40, true)).toEqual({ changed: 1, unique: false });
-				// The plan: migration 012's function (one Result node), or inline (halfvec) the HNSW index
+				// The plan: migration 011's function (one Result node), or inline (halfvec) the HNSW index
 				// under a one-time filter (the settings' InitPlan).
 				const plan = await hnswOnly(a, (s) =>
 					s.all<{ "QUERY PLAN": string }>(
@@ -165,7 +165,7 @@ if (db) {
 			}
 		}, 120_000);
 
-	it("migration 012's function takes the memory's columns but is_unique, in RECORDS' order and types", async () => {
+	it("migration 011's function takes the memory's columns but is_unique, in RECORDS' order and types", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });
 		try {
 			// proargtypes: the input arguments only.

@@ -2,7 +2,7 @@
  * `createMemory(…, unique)` in one statement on the PostgreSQL family: the near-duplicate check
  * and the insert share one round trip, and the outbox row is written by the memories trigger in
  * that statement. With the HNSW index on the column (up to 2000 dimensions) or none (above 4000)
- * the statement is a call of migration 012's `agentmem_insert_unique_memory`: the check (the filter
+ * the statement is a call of migration 011's `agentmem_insert_unique_memory`: the check (the filter
  * of 005's agentmem_memory_search_sql: type, room, agent, embedding present, plus id <> the new id)
  * and the INSERT are static PL/pgSQL statements whose parse is kept for the session, the check
  * planned on every call for its own values (force_custom_plan). Between 2000 and 4000 dimensions
@@ -26,9 +26,9 @@
  *   0.795 (load 4–5); with the default plan cache mode (a generic plan after five calls) 0.896.
  * The statements alone, interleaved on one pg.Client, 600 rounds (a probe, not kept: median ratio
  * to the raw INSERT, runs 1 and 3; run 2 overlapped a test run of ours and is left out, 0.862
- * and 0.831 for the first two): 009's INSERT … SELECT 0.797, 0.797; 012's function call 0.823,
- * 0.828; each as a named prepared statement 0.885, 0.905 and 0.873, 0.903; 012's function with
- * the default plan cache mode 0.899, 0.915, and named too 0.955, 0.970. Kept: 012's function (the
+ * and 0.831 for the first two): 009's INSERT … SELECT 0.797, 0.797; 011's function call 0.823,
+ * 0.828; each as a named prepared statement 0.885, 0.905 and 0.873, 0.903; 011's function with
+ * the default plan cache mode 0.899, 0.915, and named too 0.955, 0.970. Kept: 011's function (the
  * client's statement is a short call, less to parse and plan each time). Not kept: the default
  * plan cache mode (a generic plan chosen for large rooms could walk the HNSW graph for a room of
  * a few rows and miss its duplicates), though it is the largest single saving.
@@ -101,7 +101,7 @@ const IS_UNIQUE_SLOT = at("is_unique") - 1;
 /** The extra parameters' types, after the columns: see EXTRA. */
 const EXTRA_TYPES = ["integer", "integer", "boolean", "float8", "float8"];
 
-/** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 012's function. */
+/** With the index on the column (up to 2000 dimensions) or none (above 4000): migration 011's function. */
 const VIA_FUNCTION = `SELECT agentmem_insert_unique_memory(${[
 	...CALL_COLUMNS.map((name) => PG_TYPES[COLUMNS.find((c) => c.name === name)?.kind ?? ""]),
 	...EXTRA_TYPES,
