@@ -7,9 +7,11 @@
  * prepared). Bounded: past MAX_PREPARED texts, new ones go unnamed, so a connection never holds
  * more than that many. Texts registered with `planEveryCall` are never named: a named statement
  * may switch to a generic plan after five executions (plan_cache_mode auto), and those must be
- * planned for each call's own values.
+ * planned for each call's own values. The hash is FNV-1a over 64 bits, written here rather than
+ * node:crypto's so the PGlite entry (which shares this family's code) still bundles for the
+ * browser; a collision among a connection's ≤ 500 texts has odds of about 1 in 10^14, and would
+ * surface as node-postgres's "Prepared statements must be unique" error, not as a wrong result.
  */
-import { createHash } from "node:crypto";
 
 export const MAX_PREPARED = 500;
 
@@ -32,9 +34,21 @@ export function preparedNames(): PreparedNames {
 		nameOf(sql) {
 			const known = names.get(sql);
 			if (known !== undefined || everyCall.has(sql) || names.size >= MAX_PREPARED) return known;
-			const name = `agentmem_${createHash("sha256").update(sql).digest("hex").slice(0, 32)}`;
+			const name = `agentmem_${fnv1a64(sql)}`;
 			names.set(sql, name);
 			return name;
 		},
 	};
+}
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const MASK_64 = 0xffffffffffffffffn;
+const utf8 = new TextEncoder();
+
+/** FNV-1a, 64 bits, of `text`'s UTF-8 bytes, as 16 hex digits. */
+export function fnv1a64(text: string): string {
+	let h = FNV_OFFSET;
+	for (const byte of utf8.encode(text)) h = ((h ^ BigInt(byte)) * FNV_PRIME) & MASK_64;
+	return h.toString(16).padStart(16, "0");
 }
