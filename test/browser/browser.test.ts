@@ -24,6 +24,7 @@ import {
 	prepareSite,
 	ROOT,
 } from "./bundle.js";
+import { MEMORIES } from "./harness/persistence.js";
 import type { ConformanceReport, PageReport, PersistReport } from "./harness/runner.js";
 import { type StaticServer, serveDirectory } from "./static-server.js";
 
@@ -248,11 +249,14 @@ describe.concurrent("in the browser (headless Chromium)", () => {
 				async () => {
 					const context = await newContext();
 					try {
-						const { page, report } = await openPage(context, `backend=${backend}&mode=persist`);
+						const { page, report, problems } = await openPage(
+							context,
+							`backend=${backend}&mode=persist`,
+						);
 						const first = report as PersistReport;
 						expect(first.existed).toBe(false);
 						expect(first.snapshot).toMatchObject({
-							stats: { memories: 60, knowledge: 12, goals: 1 },
+							stats: { memories: MEMORIES, knowledge: 12, goals: 1 },
 						});
 						await page.reload();
 						const second = (await pageReport(page, PAGE_WAIT)) as PersistReport & {
@@ -261,6 +265,9 @@ describe.concurrent("in the browser (headless Chromium)", () => {
 						expect(second.error).toBeUndefined();
 						expect(second.existed).toBe(true);
 						expect(second.snapshot).toEqual(first.snapshot);
+						// Nothing thrown in the page on either load (an uncaught error in a storage
+						// layer is one an app's error monitor reports).
+						expect(problems).toEqual([]);
 						await screenshot(page, `${backend}-persistence`);
 					} finally {
 						await context.close();

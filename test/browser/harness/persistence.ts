@@ -8,7 +8,9 @@ import type { UUID } from "../../../src/core/types.js";
 import { account, randomVector, seededRng } from "../../conformance/fixtures.js";
 
 export const DIM = 8;
-const MEMORIES = 60;
+// Above COPY_MIN_ROWS (core/sql/memories-bulk.ts): on PGlite the batch loads by binary COPY through
+// its /dev/blob device, so the reload proves that path reaches IndexedDB too.
+export const MEMORIES = 600;
 const KNOWLEDGE = 12;
 
 /** A fixed, valid v4-shaped UUID per small integer, so both page loads know the ids. */
