@@ -244,37 +244,44 @@ describe.concurrent("in the browser (headless Chromium)", () => {
 				2 * PAGE_WAIT + 30_000,
 			);
 
-			it(
-				"keeps every record and vector across a page reload (IndexedDB)",
-				async () => {
-					const context = await newContext();
-					try {
-						const { page, report, problems } = await openPage(
-							context,
-							`backend=${backend}&mode=persist`,
-						);
-						const first = report as PersistReport;
-						expect(first.existed).toBe(false);
-						expect(first.snapshot).toMatchObject({
-							stats: { memories: MEMORIES, knowledge: 12, goals: 1 },
-						});
-						await page.reload();
-						const second = (await pageReport(page, PAGE_WAIT)) as PersistReport & {
-							error?: string;
-						};
-						expect(second.error).toBeUndefined();
-						expect(second.existed).toBe(true);
-						expect(second.snapshot).toEqual(first.snapshot);
-						// Nothing thrown in the page on either load (an uncaught error in a storage
-						// layer is one an app's error monitor reports).
-						expect(problems).toEqual([]);
-						await screenshot(page, `${backend}-persistence`);
-					} finally {
-						await context.close();
-					}
-				},
-				2 * PAGE_WAIT + 30_000,
-			);
+			// PGlite also with relaxedDurability, written back by flush() before the reload.
+			for (const relaxed of backend === "pglite" ? [false, true] : [false])
+				it(
+					`keeps every record and vector across a page reload (IndexedDB${relaxed ? ", relaxedDurability + flush()" : ""})`,
+					async () => {
+						const context = await newContext();
+						try {
+							const { page, report, problems } = await openPage(
+								context,
+								`backend=${backend}&mode=persist${relaxed ? "&relaxed=1" : ""}`,
+							);
+							const first = report as PersistReport;
+							expect(first.existed).toBe(false);
+							expect(first.snapshot).toMatchObject({
+								stats: { memories: MEMORIES, knowledge: 12, goals: 1 },
+							});
+							await page.reload();
+							const second = (await pageReport(page, PAGE_WAIT)) as PersistReport & {
+								error?: string;
+							};
+							expect(second.error).toBeUndefined();
+							expect(second.existed).toBe(true);
+							expect(second.snapshot).toEqual(first.snapshot);
+							// Nothing thrown in the page on either load (an uncaught error in a storage
+							// layer is one an app's error monitor reports). Except, with relaxedDurability,
+							// PGlite 0.5.14's background write-back, which it never awaits: its close() closes
+							// IndexedDB under it, and a bulk COPY's files may go while it runs (docs/browser.md,
+							// known issue): uncaught errors in the page; what flush() wrote is intact (the snapshot).
+							const ownClose =
+								/reading 'FS'|The database connection is closing|^pageerror: ErrnoError$/;
+							expect(problems.filter((p) => !(relaxed && ownClose.test(p)))).toEqual([]);
+							await screenshot(page, `${backend}-persistence${relaxed ? "-relaxed" : ""}`);
+						} finally {
+							await context.close();
+						}
+					},
+					2 * PAGE_WAIT + 30_000,
+				);
 
 			// Only PGlite takes a Web Lock; SQL.js in a browser has no second-tab guard (docs/browser.md).
 			if (backend === "pglite")

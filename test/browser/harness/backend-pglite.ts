@@ -41,12 +41,19 @@ export const backend: BrowserBackend = {
 		return adapter;
 	},
 	async openPersistent(embeddingDimension) {
+		// `relaxed=1`: relaxedDurability, written back by the explicit flush() (docs/browser.md).
+		const relaxed = new URLSearchParams(location.search).get("relaxed") === "1";
+		const name = relaxed ? `${DATA_DIR}-relaxed` : DATA_DIR;
 		const existed = (await indexedDB.databases()).some((d) =>
-			d.name?.endsWith("agentmem-browser-test"),
+			d.name?.endsWith(name.slice("idb://".length)),
 		);
-		const adapter = new PGliteDatabaseAdapter({ dataDir: DATA_DIR, embeddingDimension });
+		const adapter = new PGliteDatabaseAdapter({
+			dataDir: name,
+			embeddingDimension,
+			pgliteOptions: relaxed ? { relaxedDurability: true } : undefined,
+		});
 		await adapter.init();
-		// PGlite writes through to IndexedDB after every statement.
-		return { adapter, existed, save: async () => {} };
+		// Default durability: PGlite writes through to IndexedDB after every statement.
+		return { adapter, existed, save: () => (relaxed ? adapter.flush() : Promise.resolve()) };
 	},
 };
