@@ -74,10 +74,8 @@ async function untilReady(a: SqliteDatabaseAdapter, w: World) {
 	}
 }
 
-/** A file of N memories whose graph was built and saved; closed. */
-async function savedFile(): Promise<{ path: string; w: World }> {
-	const path = files.file();
-	const a = await open({ path });
+/** An account, a room and N memories in it, written through `a`. */
+async function fill(a: Awaited<ReturnType<typeof open>>): Promise<World> {
 	const w = { user: crypto.randomUUID() as UUID, roomId: "" as UUID };
 	await a.createAccount({ id: w.user, name: "u", username: "u" });
 	w.roomId = await a.createRoom();
@@ -87,6 +85,14 @@ async function savedFile(): Promise<{ path: string; w: World }> {
 			memory: memory(w, `m${i}`, vector(i)),
 		})),
 	);
+	return w;
+}
+
+/** A file of N memories whose graph was built and saved; closed. */
+async function savedFile(): Promise<{ path: string; w: World }> {
+	const path = files.file();
+	const a = await open({ path });
+	const w = await fill(a);
 	await untilReady(a, w);
 	expect(a.vectorIndexStatus()).toMatchObject({ graphLoaded: false, rebuilds: 1 });
 	await a.close();
@@ -235,15 +241,7 @@ describe("sqlite: the HNSW graph saved beside the file", () => {
 	it("writes no file with graphFile: false", async () => {
 		const path = files.file();
 		const a = await open({ path, graphFile: false });
-		const w = { user: crypto.randomUUID() as UUID, roomId: "" as UUID };
-		await a.createAccount({ id: w.user, name: "u", username: "u" });
-		w.roomId = await a.createRoom();
-		await a.createMemories(
-			Array.from({ length: N }, (_, i) => ({
-				tableName: "facts",
-				memory: memory(w, `m${i}`, vector(i)),
-			})),
-		);
+		const w = await fill(a);
 		await untilReady(a, w);
 		await a.close();
 		expect(existsSync(`${path}.agentmem-hnsw`)).toBe(false);
