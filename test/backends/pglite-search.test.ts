@@ -241,4 +241,94 @@ describe("PGlite's session search", () => {
 		await pg.exec("RESET enable_seqscan");
 		await a.close();
 	}, 120_000);
+
+	it("reads a small room exactly (recall 1.0) where the HNSW walk misses its rows; a big room walks the graph", async () => {
+		const a = await shared.adapter({ embeddingDimension: DIM });
+		const w = await makeWorld(a);
+		const pg = await shared.pglite();
+		const axis = (i: number, jitter: number[]) =>
+			Array.from({ length: DIM }, (_, d) => (d === i ? 1 : 0) + 0.3 * (jitter[d] as number));
+		const rng = seededRng(5);
+		// 3,000 rows near axis 0 in one room; 40 near axis 1 in the other.
+		await insertMemories(
+			pg,
+			Array.from({ length: 3040 }, (_, i) => ({
+				v: axis(i < 3000 ? 0 : 1, randomVector(rng, DIM)),
+				room: i < 3000 ? w.roomId : w.otherRoomId,
+				agent: w.agentId,
+				user: w.userId,
+				unique: true,
+			})),
+		);
+		// The walk gives up after 300 tuples (pgvector's default: 20,000): all the big room's.
+		await pg.exec("ANALYZE memories; SET hnsw.max_scan_tuples = 300");
+		const query = Float32Array.from(axis(0, new Array(DIM).fill(0.01)));
+		// Sorts off: the HNSW index orders the scan.
+		await pg.exec(
+			"BEGIN; SET LOCAL enable_sort = off; SET LOCAL hnsw.iterative_scan = strict_order",
+		);
+		const walked = await pg.query(
+			"SELECT id FROM memories WHERE type = 'messages' AND room_id = $2 ORDER BY embedding <=> $1::vector LIMIT 10",
+			[toPgVectorText(query), w.otherRoomId],
+		);
+		await pg.exec("ROLLBACK");
+		expect(walked.rows.length).toBeLessThan(10);
+
+		const s = session(pg);
+		const statements: string[] = [];
+		const counted: SqlSession = {
+			...s,
+			all: (sql, params) => {
+				statements.push(sql);
+				return s.all(sql, params);
+			},
+		};
+		const search = createPostgresVectorSearch({ iterativeScan: true, singleConnection: true });
+		const q = (roomId: UUID) => ({ tableName: "messages", uniqueOnly: false, count: 10, roomId });
+		const small = await search.searchMemories(counted, query, q(w.otherRoomId));
+		// The exact answer: the room's 40 rows ranked here.
+		const { rows } = await pg.query<{ id: string; e: string }>(
+			"SELECT id, embedding::text AS e FROM memories WHERE room_id = $1",
+			[w.otherRoomId],
+		);
+		const cos = (e: number[]) => {
+			let dot = 0;
+			let nq = 0;
+			let ne = 0;
+			for (let i = 0; i < DIM; i++) {
+				dot += (query[i] as number) * (e[i] as number);
+				nq += (query[i] as number) ** 2;
+				ne += (e[i] as number) ** 2;
+			}
+			return dot / Math.sqrt(nq * ne);
+		};
+		const truth = rows
+			.map((r) => ({ id: r.id, s: cos(JSON.parse(r.e)) }))
+			.sort((x, y) => y.s - x.s)
+			.slice(0, 10)
+			.map((r) => r.id);
+		expect(small.map((m) => m.id)).toEqual(truth);
+		expect(statements.some((sql) => sql.includes(") + 0 FETCH FIRST"))).toBe(true);
+		// Through the adapter too.
+		const viaAdapter = await a.searchMemoriesByEmbedding(query, {
+			tableName: "messages",
+			roomId: w.otherRoomId,
+			count: 10,
+		});
+		expect(viaAdapter.map((m) => m.id)).toEqual(truth);
+
+		// The big room (3,000 rows, above the exact size for 3,040) takes the HNSW form, and a second
+		// search of it skips the count.
+		statements.length = 0;
+		const big = await search.searchMemories(counted, query, q(w.roomId));
+		expect(big).toHaveLength(10);
+		expect(big.every((m) => m.room_id === w.roomId)).toBe(true);
+		expect(statements.some((sql) => sql.includes("agentmem_room_below"))).toBe(true);
+		expect(statements.some((sql) => sql.includes(") + 0 FETCH FIRST"))).toBe(false);
+		statements.length = 0;
+		expect(await search.searchMemories(counted, query, q(w.roomId))).toEqual(big);
+		expect(statements.some((sql) => sql.includes("agentmem_room_below"))).toBe(false);
+		await pg.exec("RESET hnsw.max_scan_tuples");
+		await a.close();
+	}, 120_000);
 });

@@ -8,13 +8,17 @@ import type {
 } from "../../core/sql/family.js";
 import { postgresFamily } from "./postgres-family.js";
 import { insertUniqueMemory } from "./postgres-unique-insert.js";
+import {
+	createBigRooms,
+	createTableRowsCache,
+	efSearchFor,
+	exactBelowFor,
+	MAX_EF_SEARCH,
+	type TableRows,
+} from "./search-plan.js";
 import { createSessionSearch } from "./session-search.js";
 import { vectorIndexKind } from "./vector-index.js";
 
-/** pgvector's `hnsw.ef_search` ceiling. */
-const MAX_EF_SEARCH = 1000;
-/** The least `hnsw.ef_search` of a search unless the adapter's `efSearch` option says otherwise. */
-const DEFAULT_EF_SEARCH = 80;
 /**
  * Candidates fetched beyond `count`, so near-ties at the cut-off are ranked here, not by the SQL
  * (a cut-off still uncertain asks again, see `nearest`: any value >= 1 gives the same answer).
@@ -32,9 +36,12 @@ const MAX_LIMIT = 2 ** 31 - 1;
  */
 const HALFVEC_CUTOFF_MARGIN = 4e-3;
 
-/** A memory search: `$1` vector, `$2` type, `$3` count, `$4` room?, `$5` agent?, `$6` unique only, then the HNSW settings. */
+/**
+ * A memory search: `$1` vector, `$2` type, `$3` count, `$4` room?, `$5` agent?, `$6` unique only,
+ * the HNSW settings, then `$9` the room size below which the search is exact (migration 013).
+ */
 const SEARCH_MEMORIES = `SELECT * FROM agentmem_search_memories($1::vector, $2::text, $3::integer,
-	$4::uuid, $5::uuid, $6::boolean, $7::integer, $8::boolean)`;
+	$4::uuid, $5::uuid, $6::boolean, $7::integer, $8::boolean, $9::integer)`;
 /** A knowledge search: `$1` vector, `$2` agent, `$3` count, then the HNSW settings. */
 const SEARCH_KNOWLEDGE = `SELECT * FROM agentmem_search_knowledge($1::vector, $2::uuid, $3::integer,
 	$4::integer, $5::boolean)`;
@@ -53,9 +60,10 @@ export function hasIterativeScan(version: string): boolean {
 /** The HNSW search option of the PostgreSQL-family adapters (PostgreSQL, PGlite). */
 export interface HnswSearchOptions {
 	/**
-	 * The least `hnsw.ef_search` a search uses (1–1000; default 80; a search for `count` results
-	 * uses at least 4 × count). Larger: better recall on big tables for more time per search
-	 * (at 1,000,000 rows 80 is not enough for recall near 1: BENCHMARKS.md, "scale report").
+	 * The least `hnsw.ef_search` a search uses (1–1000; default 80). A search uses at least this, at
+	 * least 4 × count, and on a table of more than 100,000 rows (the planner's estimate) at least
+	 * 80 per 100,000 rows, so recall holds as the table grows (docs/postgres.md, "Search").
+	 * Larger: better recall for more time per search.
 	 */
 	efSearch?: number;
 }
@@ -94,26 +102,34 @@ export interface PostgresVectorOptions extends HnswSearchOptions {
  * which set `hnsw.*` for that statement's transaction and run the filtered top-k query.
  */
 export function createPostgresVectorSearch(options: PostgresVectorOptions): VectorSearch {
-	/** `hnsw.ef_search` for `count` results out of `limit` candidates; null without an index. */
-	const efSearch = (query: Float32Array, count: number, limit: number): number | null =>
+	const tableRows = createTableRowsCache();
+	const bigRooms = createBigRooms();
+	/** The searched tables' sizes (estimated, cached); none needed without an index. */
+	const sizes = (session: SqlSession, query: Float32Array): Promise<TableRows | null> =>
 		vectorIndexKind(query.length) === "none"
-			? null
-			: // pgvector's default (40) gave recall@10 of 0.92 at 100,000 rows here; 80 gave 0.99 for
-				// 10% more time (bench: raw-pgvector's ef_search curve).
-				Math.min(MAX_EF_SEARCH, Math.max(options.efSearch ?? DEFAULT_EF_SEARCH, 4 * count, limit));
+			? Promise.resolve(null)
+			: tableRows(session, query.length);
+	/**
+	 * `hnsw.ef_search` for `count` results out of `limit` candidates on a table of `rows` rows; null
+	 * without an index. pgvector's default (40) gave recall@10 of 0.92 at 100,000 rows here; 80 gave
+	 * 0.99 for 10% more time (bench: raw-pgvector's ef_search curve); larger tables need more.
+	 */
+	const efSearch = (rows: number | null, count: number, limit: number): number | null =>
+		rows === null ? null : efSearchFor(rows, count, limit, options.efSearch);
 	const encode =
 		options.encodeQuery ?? ((query: Float32Array) => postgresFamily.encodeEmbedding(query));
 
 	/** Fetches `limit` candidates (and their ties) until the cut-off is certain, then ranks them. */
 	const nearest = async (
 		query: Float32Array,
+		tableSize: number | null,
 		q: { count: number; threshold?: number },
 		fetch: (limit: number, efSearch: number | null) => Promise<Row[]>,
 	): Promise<Row[]> => {
 		const margin =
 			vectorIndexKind(query.length) === "halfvec" ? HALFVEC_CUTOFF_MARGIN : FLOAT32_CUTOFF_MARGIN;
 		for (let limit = Math.min(MAX_LIMIT, q.count + OVERFETCH); ; ) {
-			const rows = await fetch(limit, efSearch(query, q.count, limit));
+			const rows = await fetch(limit, efSearch(tableSize, q.count, limit));
 			// At the largest limit there is nothing more to ask for: rank what came.
 			const cut = limit === MAX_LIMIT ? Number.POSITIVE_INFINITY : limit;
 			const ranked = rankCandidates(postgresFamily, rows, query, q, cut, margin);
@@ -124,9 +140,15 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 
 	const viaFunction = {
 		searchMemories:
-			(session: SqlSession, query: Float32Array, q: MemoryVectorQuery) =>
-			(limit: number, ef: number | null) =>
-				session.all(SEARCH_MEMORIES, [
+			(
+				session: SqlSession,
+				query: Float32Array,
+				q: MemoryVectorQuery,
+				exactBelow: number,
+				onPath: (exact: boolean) => void,
+			) =>
+			async (limit: number, ef: number | null) => {
+				const rows = await session.all(SEARCH_MEMORIES, [
 					encode(query),
 					q.tableName,
 					limit,
@@ -135,7 +157,12 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 					q.uniqueOnly,
 					ef,
 					options.iterativeScan,
-				]),
+					exactBelow,
+				]);
+				if (rows[0]) onPath(rows[0].exact === true);
+				for (const row of rows) delete row.exact;
+				return rows;
+			},
 		searchKnowledge:
 			(session: SqlSession, query: Float32Array, q: KnowledgeVectorQuery) =>
 			(limit: number, ef: number | null) =>
@@ -147,18 +174,37 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 
 	return {
 		// The duplicate check's count (2) and candidates, as searchMemories would fetch them.
-		insertUniqueMemory: (session, query, memory, threshold) =>
+		insertUniqueMemory: async (session, query, memory, threshold) =>
 			insertUniqueMemory(session, memory, {
 				dimension: query.length,
 				limit: 2 + OVERFETCH,
-				efSearch: efSearch(query, 2, 2 + OVERFETCH),
+				efSearch: efSearch((await sizes(session, query))?.memories ?? null, 2, 2 + OVERFETCH),
 				iterative: options.iterativeScan,
 				threshold,
 			}),
-		searchMemories: (session: SqlSession, query, q: MemoryVectorQuery) =>
-			nearest(query, q, fetchers.searchMemories(session, query, q)),
-		searchKnowledge: (session: SqlSession, query, q: KnowledgeVectorQuery) =>
-			nearest(query, q, fetchers.searchKnowledge(session, query, q)),
+		searchMemories: async (session: SqlSession, query, q: MemoryVectorQuery) => {
+			const rows = (await sizes(session, query))?.memories ?? null;
+			const room = q.roomId;
+			// A room below this size is read exactly (0: no count, the HNSW path: no room, no index, or a
+			// room known to be bigger).
+			const exactBelow =
+				rows === null || room === undefined || bigRooms.has(q.tableName, room)
+					? 0
+					: exactBelowFor(rows);
+			const onPath = (exact: boolean) => {
+				if (!exact && exactBelow > 0 && room !== undefined) bigRooms.add(q.tableName, room);
+			};
+			return nearest(
+				query,
+				rows,
+				q,
+				fetchers.searchMemories(session, query, q, exactBelow, onPath),
+			);
+		},
+		searchKnowledge: async (session: SqlSession, query, q: KnowledgeVectorQuery) => {
+			const rows = (await sizes(session, query))?.knowledge ?? null;
+			return nearest(query, rows, q, fetchers.searchKnowledge(session, query, q));
+		},
 	};
 }
 

@@ -11,7 +11,17 @@ import { vectorIndexKind } from "./vector-index.js";
 
 export type Fetch = (limit: number, efSearch: number | null) => Promise<Row[]>;
 export interface Fetchers {
-	searchMemories(session: SqlSession, query: Float32Array, q: MemoryVectorQuery): Fetch;
+	/**
+	 * `exactBelow`: a room of fewer rows is read exactly (migration 013; 0: no count, the planner's
+	 * choice); `onPath` hears which path a fetch took, when it returned rows.
+	 */
+	searchMemories(
+		session: SqlSession,
+		query: Float32Array,
+		q: MemoryVectorQuery,
+		exactBelow: number,
+		onPath: (exact: boolean) => void,
+	): Fetch;
 	searchKnowledge(session: SqlSession, query: Float32Array, q: KnowledgeVectorQuery): Fetch;
 }
 
@@ -25,14 +35,16 @@ function distanceSql(d: number): string {
 
 /**
  * The statement of a search on a single connection: migration 005's candidates (the `$3` nearest
- * passing `filter`, every row tied with the last; the ORDER BY is the index's), the embedding as
+ * passing `filter`, every row tied with the last; the ORDER BY is the index's, or with `exact`
+ * migration 013's `distance + 0`, which no index supplies: same values, same cut), the embedding as
  * hex text (PGlite's own bytea parsing cost ~0.15 ms a row at 384 dimensions, 4 ms of a 26-row
  * search; `hexBytes` decodes it in microseconds). Left-joined to the HNSW settings in effect
  * (`ef`, `iterative`), so there is a row even with no candidates, and the caller sees which
  * settings the scan ran with. The ranking is `rankCandidates`', so the order here does not matter.
  */
-export function nearestSql(d: number, kind: RecordKind, filter: string): string {
+export function nearestSql(d: number, kind: RecordKind, filter: string, exact = false): string {
 	const dist = distanceSql(d);
+	const ordered = exact ? `(${dist}) + 0` : dist;
 	const selected = kind.columns
 		.map((c) =>
 			c.kind === "embedding" ? `encode(vector_send(${c.name}), 'hex') AS ${c.name}` : c.name,
@@ -41,7 +53,7 @@ export function nearestSql(d: number, kind: RecordKind, filter: string): string 
 	return `SELECT s.ef, s.iterative, c.* FROM (SELECT current_setting('hnsw.ef_search', true) AS ef,
 	current_setting('hnsw.iterative_scan', true) AS iterative) s
 LEFT JOIN LATERAL (
-	SELECT ${selected} FROM ${kind.table} WHERE ${filter} ORDER BY ${dist} FETCH FIRST ($3) ROWS WITH TIES
+	SELECT ${selected} FROM ${kind.table} WHERE ${filter} ORDER BY ${ordered} FETCH FIRST ($3) ROWS WITH TIES
 ) c ON true`;
 }
 
@@ -52,14 +64,19 @@ LEFT JOIN LATERAL (
 export function sessionMemorySearchSql(
 	d: number,
 	filters: { room: boolean; agent: boolean; uniqueOnly: boolean },
+	exact = false,
 ): string {
 	let filter = "type = $2 AND embedding IS NOT NULL";
 	let next = 4;
 	if (filters.room) filter += ` AND room_id = $${next++}::uuid`;
 	if (filters.agent) filter += ` AND agent_id = $${next++}::uuid`;
 	if (filters.uniqueOnly) filter += " AND is_unique";
-	return nearestSql(d, RECORDS.memories, filter);
+	return nearestSql(d, RECORDS.memories, filter, exact);
 }
+
+/** Migration 013's choice: true when room `$2` holds fewer than `$3` memories of type `$1`. */
+export const ROOM_BELOW_SQL =
+	"SELECT agentmem_room_below($1::text, $2::uuid, $3::integer) AS below";
 
 /** A knowledge search's statement: `$1` query, `$2` agent, `$3` limit. */
 export function sessionKnowledgeSearchSql(d: number): string {
@@ -145,18 +162,29 @@ export function createSessionSearch(
 		return viaFunction();
 	};
 	return {
-		searchMemories: (session, query, q) => {
-			const sql = sessionMemorySearchSql(query.length, {
+		searchMemories: (session, query, q, exactBelow, onPath) => {
+			const filters = {
 				room: q.roomId !== undefined,
 				agent: q.agentId !== undefined,
 				uniqueOnly: q.uniqueOnly,
-			});
-			return (limit, ef) => {
+			};
+			/** Decided once per search, by its first fetch (a cut-off re-ask keeps the path). */
+			let exact: Promise<boolean> | undefined;
+			const isExact = async () => {
+				if (q.roomId === undefined || exactBelow <= 0) return false;
+				const [row] = await session.all(ROOM_BELOW_SQL, [q.tableName, q.roomId, exactBelow]);
+				onPath(row?.below === true);
+				return row?.below === true;
+			};
+			return async (limit, ef) => {
+				exact ??= isExact();
+				const sql = sessionMemorySearchSql(query.length, filters, await exact);
 				const params: unknown[] = [encode(query), q.tableName, limit];
 				if (q.roomId !== undefined) params.push(q.roomId);
 				if (q.agentId !== undefined) params.push(q.agentId);
-				return run(session, sql, params, ef, () =>
-					fallback.searchMemories(session, query, q)(limit, ef),
+				// The exact path needs no HNSW settings.
+				return run(session, sql, params, (await exact) ? null : ef, () =>
+					fallback.searchMemories(session, query, q, exactBelow, onPath)(limit, ef),
 				);
 			};
 		},
