@@ -308,7 +308,7 @@ describe("PGlite's session search", () => {
 			.slice(0, 10)
 			.map((r) => r.id);
 		expect(small.map((m) => m.id)).toEqual(truth);
-		expect(statements.some((sql) => sql.includes(") + 0 FETCH FIRST"))).toBe(true);
+		expect(statements.some((sql) => sql.includes("OFFSET 0) s ORDER BY distance"))).toBe(true);
 		// Through the adapter too.
 		const viaAdapter = await a.searchMemoriesByEmbedding(query, {
 			tableName: "messages",
@@ -324,7 +324,7 @@ describe("PGlite's session search", () => {
 		expect(big).toHaveLength(10);
 		expect(big.every((m) => m.room_id === w.roomId)).toBe(true);
 		expect(statements.some((sql) => sql.includes("agentmem_room_below"))).toBe(true);
-		expect(statements.some((sql) => sql.includes(") + 0 FETCH FIRST"))).toBe(false);
+		expect(statements.some((sql) => sql.includes("OFFSET 0) s ORDER BY distance"))).toBe(false);
 		statements.length = 0;
 		expect(await search.searchMemories(counted, query, q(w.roomId))).toEqual(big);
 		expect(statements.some((sql) => sql.includes("agentmem_room_below"))).toBe(false);

@@ -36,7 +36,8 @@ function distanceSql(d: number): string {
 /**
  * The statement of a search on a single connection: migration 005's candidates (the `$3` nearest
  * passing `filter`, every row tied with the last; the ORDER BY is the index's, or with `exact`
- * migration 013's `distance + 0`, which no index supplies: same values, same cut), the embedding as
+ * migration 013's exact form: the cut made on (id, distance) pairs no index orders, then the whole
+ * rows joined back), the embedding as
  * hex text (PGlite's own bytea parsing cost ~0.15 ms a row at 384 dimensions, 4 ms of a 26-row
  * search; `hexBytes` decodes it in microseconds). Left-joined to the HNSW settings in effect
  * (`ef`, `iterative`), so there is a row even with no candidates, and the caller sees which
@@ -44,16 +45,21 @@ function distanceSql(d: number): string {
  */
 export function nearestSql(d: number, kind: RecordKind, filter: string, exact = false): string {
 	const dist = distanceSql(d);
-	const ordered = exact ? `(${dist}) + 0` : dist;
 	const selected = kind.columns
 		.map((c) =>
 			c.kind === "embedding" ? `encode(vector_send(${c.name}), 'hex') AS ${c.name}` : c.name,
 		)
 		.join(", ");
+	// The exact form: (id, distance) pairs behind an OFFSET 0 fence, cut, then the whole rows.
+	const candidates = exact
+		? `SELECT ${selected} FROM (SELECT id, distance FROM (SELECT id, ${dist} AS distance FROM ${kind.table}
+		WHERE ${filter} OFFSET 0) s ORDER BY distance FETCH FIRST ($3) ROWS WITH TIES) t
+	JOIN ${kind.table} USING (id)`
+		: `SELECT ${selected} FROM ${kind.table} WHERE ${filter} ORDER BY ${dist} FETCH FIRST ($3) ROWS WITH TIES`;
 	return `SELECT s.ef, s.iterative, c.* FROM (SELECT current_setting('hnsw.ef_search', true) AS ef,
 	current_setting('hnsw.iterative_scan', true) AS iterative) s
 LEFT JOIN LATERAL (
-	SELECT ${selected} FROM ${kind.table} WHERE ${filter} ORDER BY ${ordered} FETCH FIRST ($3) ROWS WITH TIES
+	${candidates}
 ) c ON true`;
 }
 
