@@ -214,7 +214,7 @@ try {
 							async (q) => ids((await c.query(forms[name] as string, params(q))).rows),
 							truth,
 						);
-						(ab[name] ??= []).push(m.p50);
+						ab[name] = [...(ab[name] ?? []), m.p50];
 					}
 				}
 			}
