@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL family's `efSearch` option: the least `hnsw.ef_search` a search uses (default 80,
+ * The PostgreSQL family's `efSearch` option: the `hnsw.ef_search` a search uses (default 80 on small tables,
  * at least 4 × count). Checked at construction; on PGlite the search keeps its HNSW settings on the
  * connection, so the value a search ran with can be read back there.
  */
@@ -34,7 +34,7 @@ async function efAfterSearch(efSearch: number | undefined, count: number): Promi
 	}
 }
 
-describe("efSearch: the least hnsw.ef_search of a search", () => {
+describe("efSearch: the hnsw.ef_search of a search", () => {
 	it("is 80 by default, the option when given, and at least 4 x count", async () => {
 		expect(await efAfterSearch(undefined, 10)).toBe("80");
 		expect(await efAfterSearch(400, 10)).toBe("400");

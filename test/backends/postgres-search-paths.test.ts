@@ -26,14 +26,16 @@ import { account, newId } from "../conformance/fixtures.js";
 import { setupTestDatabase } from "./postgres/helpers.js";
 
 describe("the search plan's rules", () => {
-	it("ef_search: the option (default 80) up to 100,000 rows, growing beyond, bounded", () => {
+	it("ef_search: 80 up to 100,000 rows, growing beyond, replaced by the option, bounded", () => {
 		for (const rows of [0, 1, 5_000, 100_000])
 			expect(efSearchFor(rows, 10, 12)).toBe(DEFAULT_EF_SEARCH);
 		expect(efSearchFor(200_000, 10, 12)).toBeGreaterThan(DEFAULT_EF_SEARCH);
 		expect(efSearchFor(1_000_000, 10, 12)).toBeGreaterThan(efSearchFor(200_000, 10, 12));
 		expect(efSearchFor(1e12, 10, 12)).toBe(MAX_EF_SEARCH);
-		// The option is the floor, 4 × count and the limit too.
+		// The option replaces the size rule (both ways); 4 × count and the limit stay floors.
 		expect(efSearchFor(1_000_000, 10, 12, 900)).toBe(900);
+		expect(efSearchFor(1_000_000, 10, 12, 80)).toBe(80);
+		expect(efSearchFor(1_000_000, 10, 12)).toBe(800);
 		expect(efSearchFor(0, 10, 12, 7)).toBe(40);
 		expect(efSearchFor(0, 10, 500, 7)).toBe(500);
 		expect(efSearchFor(0, 10, 5_000)).toBe(MAX_EF_SEARCH);

@@ -60,10 +60,10 @@ export function hasIterativeScan(version: string): boolean {
 /** The HNSW search option of the PostgreSQL-family adapters (PostgreSQL, PGlite). */
 export interface HnswSearchOptions {
 	/**
-	 * The least `hnsw.ef_search` a search uses (1–1000; default 80). A search uses at least this, at
-	 * least 4 × count, and on a table of more than 100,000 rows (the planner's estimate) at least
-	 * 80 per 100,000 rows, so recall holds as the table grows (docs/postgres.md, "Search").
-	 * Larger: better recall for more time per search.
+	 * The `hnsw.ef_search` of a search (1–1000), at least 4 × count. Default: 80, and on a table
+	 * of more than 100,000 rows (the planner's estimate) 80 per 100,000 rows, so recall holds as
+	 * the table grows (docs/postgres.md, "Search"). Given, it replaces that rule: larger for better
+	 * recall, smaller for faster searches on a big table.
 	 */
 	efSearch?: number;
 }

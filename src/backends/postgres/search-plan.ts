@@ -18,15 +18,17 @@ export const EXACT_MAX_ROWS = 20_000;
 
 /**
  * `hnsw.ef_search` for a search of `count` results out of `limit` candidates on a table of about
- * `rows` rows: the option (default 80), and beyond EF_BASE_ROWS rows at least 80 per 100,000 rows
- * (160 at 200,000, 800 at 1,000,000); never below 4 × count or the limit; at most pgvector's 1000.
+ * `rows` rows: the adapter's `efSearch` option when given (the caller's own trade of time for
+ * recall, in both directions), else 80, and beyond EF_BASE_ROWS rows 80 per 100,000 rows (160 at
+ * 200,000, 800 at 1,000,000); never below 4 × count or the limit; at most pgvector's 1000.
  * At 100,000 × 384 ef_search 80 gives recall@10 0.99. At 200,000 (bench/probe-scale-search.ts,
  * graph built with ef_construction 64) 80 gives 0.93–0.94, 160 0.97–0.98 for 7–25% more time, and
  * 240 0.98–0.99; at 1,000,000, 80 gave 0.70.
  */
 export function efSearchFor(rows: number, count: number, limit: number, option?: number): number {
 	const bySize = rows > EF_BASE_ROWS ? Math.ceil((DEFAULT_EF_SEARCH * rows) / EF_BASE_ROWS) : 0;
-	return Math.min(MAX_EF_SEARCH, Math.max(option ?? DEFAULT_EF_SEARCH, bySize, 4 * count, limit));
+	const base = option ?? Math.max(DEFAULT_EF_SEARCH, bySize);
+	return Math.min(MAX_EF_SEARCH, Math.max(base, 4 * count, limit));
 }
 
 /**
