@@ -10,11 +10,14 @@
  *     --format=esm --target=node20 --outfile=.bench-tmp/bench/probe-pglite-search.js
  *   flock /tmp/bench.lock node .bench-tmp/bench/probe-pglite-search.js
  * PROBE_ROOMS (100, default, or 4), PROBE_ROUNDS (default 5), PROBE_CASES (comma-separated
- * case names to run; default all).
+ * case names to run; default all), PROBE_OLD (an esbuild bundle of another version's
+ * src/backends/pglite/pglite-adapter.ts: the case "adapter (old)" searches through it, on the same
+ * instance and tables, for an A/B in one process).
  */
 
 import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { PGlite, type QueryOptions } from "@electric-sql/pglite";
 import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { vector } from "@electric-sql/pglite-pgvector";
@@ -79,6 +82,14 @@ async function main(): Promise<void> {
 			`{${rows.map((r) => `"${toPgVectorText(rowVector(w, r))}"`).join(",")}}`,
 		]);
 	}
+	const old = process.env.PROBE_OLD
+		? new (
+				(await import(pathToFileURL(resolve(process.env.PROBE_OLD)).href)) as {
+					PGliteDatabaseAdapter: typeof PGliteDatabaseAdapter;
+				}
+			).PGliteDatabaseAdapter({ pglite: pg, embeddingDimension: w.spec.dim })
+		: undefined;
+	await old?.init();
 	// The adapter's first search sets the session's HNSW settings (80, strict_order), which raw-pglite sets too.
 	await am.searchMemoriesByEmbedding(queryVector(w, 0), { tableName: TABLE, count: K });
 	await pg.query("SET hnsw.ef_search = 80");
@@ -160,6 +171,17 @@ LEFT JOIN LATERAL (${memSql(`${META}, ${HEX}`, f)}) c ON true`;
 				}),
 		],
 	];
+	if (old) {
+		cases.push([
+			"adapter (old)",
+			(q, f) =>
+				old.searchMemoriesByEmbedding(queryVector(w, q), {
+					tableName: TABLE,
+					count: K,
+					...(f ? { roomId: room(q) as UUID, agentId: w.agentId as UUID } : {}),
+				}),
+		]);
+	}
 	const chosen = cases.filter(([n]) => !ONLY || ONLY.includes(n));
 	for (const filtered of [false, true]) {
 		const times = new Map<string, number[]>(chosen.map(([n]) => [n, []]));
@@ -191,6 +213,7 @@ LEFT JOIN LATERAL (${memSql(`${META}, ${HEX}`, f)}) c ON true`;
 			return { rows: (rows[0]?.candidates ?? []) as Row[] };
 		});
 	}
+	await old?.close();
 	await am.close();
 	await pg.close();
 	rmSync(dir, { recursive: true, force: true });
