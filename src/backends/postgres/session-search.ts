@@ -34,14 +34,18 @@ function distanceSql(d: number): string {
 }
 
 /**
- * The statement of a search on a single connection: migration 005's candidates (the `$3` nearest
- * passing `filter`, every row tied with the last; the ORDER BY is the index's, or with `exact`
- * migration 013's exact form: the cut made on (id, distance) pairs no index orders, then the whole
- * rows joined back), the embedding as
- * hex text (PGlite's own bytea parsing cost ~0.15 ms a row at 384 dimensions, 4 ms of a 26-row
- * search; `hexBytes` decodes it in microseconds). Left-joined to the HNSW settings in effect
- * (`ef`, `iterative`), so there is a row even with no candidates, and the caller sees which
- * settings the scan ran with. The ranking is `rankCandidates`', so the order here does not matter.
+ * The statement of a search on a single connection: one row, with the HNSW settings in effect
+ * (`ef`, `iterative`: the caller sees which settings the scan ran with) and migration 005's
+ * candidates (the `$3` nearest passing `filter`, every row tied with the last; the ORDER BY is the
+ * index's, or with `exact` migration 013's exact form: the cut made on (id, distance) pairs no
+ * index orders, then the whole rows joined back) as one `json` array (null for none), the
+ * embedding as hex text. One value instead of
+ * a row per candidate: PGlite decodes every field of its text protocol on its own (a copy and a
+ * TextDecoder call each, 9 fields a candidate) and parses jsonb, int8 and bool per field, where
+ * one JSON.parse does it all; with the settings as plain columns, no LATERAL join either
+ * (bench/probe-pglite-search.ts: 0.17 ms of a 2.5 ms search). The hex: PGlite's own bytea parsing
+ * cost ~0.15 ms a row at 384 dimensions, `hexBytes` decodes a search's in 0.04–0.11 ms. The
+ * ranking is `rankCandidates`', so the order here does not matter.
  */
 export function nearestSql(d: number, kind: RecordKind, filter: string, exact = false): string {
 	const dist = distanceSql(d);
@@ -56,11 +60,11 @@ export function nearestSql(d: number, kind: RecordKind, filter: string, exact = 
 		WHERE ${filter} OFFSET 0) s ORDER BY distance FETCH FIRST ($3) ROWS WITH TIES) t
 	JOIN ${kind.table} USING (id)`
 		: `SELECT ${selected} FROM ${kind.table} WHERE ${filter} ORDER BY ${dist} FETCH FIRST ($3) ROWS WITH TIES`;
-	return `SELECT s.ef, s.iterative, c.* FROM (SELECT current_setting('hnsw.ef_search', true) AS ef,
-	current_setting('hnsw.iterative_scan', true) AS iterative) s
-LEFT JOIN LATERAL (
-	${candidates}
-) c ON true`;
+	return `SELECT current_setting('hnsw.ef_search', true) AS ef,
+	current_setting('hnsw.iterative_scan', true) AS iterative,
+	(SELECT json_agg(c) FROM (
+		${candidates}
+	) c) AS candidates`;
 }
 
 /**
@@ -91,6 +95,14 @@ export function sessionKnowledgeSearchSql(d: number): string {
 		RECORDS.knowledge,
 		"embedding IS NOT NULL AND (agent_id = $2::uuid OR is_shared)",
 	);
+}
+
+/** The statement's `candidates`: a json array PGlite parsed (or its text), null for none. */
+function candidatesOf(value: unknown): Row[] {
+	const rows = typeof value === "string" ? JSON.parse(value) : value;
+	if (rows === null || rows === undefined) return [];
+	if (!Array.isArray(rows)) throw new DatabaseError("search: the candidates are not a JSON array");
+	return rows as Row[];
 }
 
 /**
@@ -150,16 +162,13 @@ export function createSessionSearch(
 		const want = wanted(ef);
 		if (!fits(seen, want)) await set(session, want);
 		for (let attempt = 0; attempt < 2; attempt++) {
-			const rows = await session.all(sql, params);
-			const first = rows[0];
+			const [first] = await session.all(sql, params);
 			if (!first) throw new DatabaseError("search: the statement returned no settings row");
 			seen = { ef: first.ef as string | null, iterative: first.iterative as string | null };
 			if (fits(seen, want)) {
-				const out: Row[] = [];
-				for (const { ef: _e, iterative: _i, ...row } of rows) {
-					if (row.id === null) continue; // no candidates: the settings row alone
+				const out = candidatesOf(first.candidates);
+				for (const row of out) {
 					if (typeof row.embedding === "string") row.embedding = hexBytes(row.embedding);
-					out.push(row);
 				}
 				return out;
 			}
