@@ -146,7 +146,8 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 		: viaFunction;
 
 	return {
-		// The duplicate check's count (2) and candidates, as searchMemories would fetch them.
+		// The duplicate check's count (2) and candidates, as searchMemories would fetch them; the
+		// embedding bound as a search's query is (node-postgres: binary, ~2 µs against ~120 µs of text).
 		insertUniqueMemory: (session, query, memory, threshold) =>
 			insertUniqueMemory(session, memory, {
 				dimension: query.length,
@@ -154,6 +155,7 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 				efSearch: efSearch(query, 2, 2 + OVERFETCH),
 				iterative: options.iterativeScan,
 				threshold,
+				embedding: encode(query),
 			}),
 		searchMemories: (session: SqlSession, query, q: MemoryVectorQuery) =>
 			nearest(query, q, fetchers.searchMemories(session, query, q)),
