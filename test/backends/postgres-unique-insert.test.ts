@@ -1,11 +1,14 @@
 /**
- * `createMemory(…, unique)`'s one statement on PostgreSQL (postgres-unique-insert.ts) sets the
- * HNSW settings in migration 009's function, or (halfvec index, 2001–4000 dimensions) inline, with
- * set_config in an InitPlan that a one-time filter tests above the scan. These tests prove the settings are in force when pgvector starts the HNSW scan (it reads
- * `hnsw.ef_search` and `hnsw.iterative_scan` on the scan's first row): with the btree indexes
- * dropped (in a rolled-back transaction) the check can only walk the HNSW graph, and 300 nearer
- * rows of another agent hide the one near duplicate of the caller's agent from a 40-candidate
- * walk (the session's default), but not from a 400-candidate walk, nor from an iterative scan.
+ * `createMemory(…, unique)`'s one statement on PostgreSQL (postgres-unique-insert.ts): migration
+ * 012's function, or (halfvec index, 2001–4000 dimensions) an inline statement with set_config in an
+ * InitPlan that a one-time filter tests above the scan. With the btree indexes dropped (in a
+ * rolled-back transaction) only the HNSW graph can order the rows, and 300 nearer rows of another
+ * agent hide the one near duplicate of the caller's agent from a 40-candidate walk (the session's
+ * default), but not from a 400-candidate walk, nor from an iterative scan: so where the check walks
+ * the graph (the inline form; the function above 1000 rows of the type and room) these tests prove
+ * the settings are in force when pgvector starts the scan (it reads `hnsw.ef_search` and
+ * `hnsw.iterative_scan` on its first row), and where it does not (the function at most 1000 rows)
+ * that the check is exact under a generic plan and a custom one alike.
  */
 import { expect, it } from "vitest";
 import type { PostgresDatabaseAdapter } from "../../src/backends/postgres/index.js";
@@ -39,7 +42,18 @@ function near(rng: () => number, noise: number, second = 0, dim = DIM): number[]
 	);
 }
 
-async function setup(a: PostgresDatabaseAdapter, dim = DIM) {
+/**
+ * Migration 012's function checks exactly (a filter no plan can serve from the HNSW index) when the
+ * memory's type and room hold at most this many rows, and walks the HNSW index above it.
+ */
+const EXACT_ROOM_ROWS = 1000;
+
+/**
+ * 300 decoys nearer to the query than the caller's one near duplicate, all in one room; `filler`
+ * more rows of the same type in that room (another agent's, pointing away from the query) make the
+ * room large without hiding anything.
+ */
+async function setup(a: PostgresDatabaseAdapter, dim = DIM, filler = 0) {
 	const agent = account();
 	const other = account();
 	await a.createAccount(agent);
@@ -57,6 +71,19 @@ async function setup(a: PostgresDatabaseAdapter, dim = DIM) {
 				roomId,
 				content: { text: `decoy ${i}` },
 				embedding: near(rng, 0.02, 0, dim),
+			},
+			tableName: "messages",
+		})),
+	);
+	await a.createMemories(
+		Array.from({ length: filler }, (_, i) => ({
+			memory: {
+				id: newId(),
+				agentId: other.id,
+				userId: other.id,
+				roomId,
+				content: { text: `filler ${i}` },
+				embedding: near(rng, 0.5, 0, dim).map((x, j) => (j === 0 ? -x : x)),
 			},
 			tableName: "messages",
 		})),
@@ -115,14 +142,16 @@ function params(agentId: UUID, roomId: UUID, dim = DIM): unknown[] {
 }
 
 if (db) {
-	for (const [dim, how] of [
-		[DIM, /^Result/],
-		[3072, /One-Time Filter[\s\S]*Index Scan using memories_embedding/],
+	// At 16 dimensions (migration 012's function) the room must be over EXACT_ROOM_ROWS for the
+	// check to walk the HNSW index at all.
+	for (const [dim, how, filler] of [
+		[DIM, /^Result/, EXACT_ROOM_ROWS],
+		[3072, /One-Time Filter[\s\S]*Index Scan using memories_embedding/, 0],
 	] as const)
 		it(`${dim} dimensions: the check's HNSW settings are in force when the scan starts (ef_search, iterative scan)`, async () => {
 			const a = await db.adapter({ embeddingDimension: dim });
 			try {
-				const { agentId, roomId } = await setup(a, dim);
+				const { agentId, roomId } = await setup(a, dim, filler);
 				const check = (efSearch: number, iterative: boolean) =>
 					hnswOnly(a, (s) =>
 						insertUniqueMemory(s, params(agentId, roomId, dim), {
@@ -165,7 +194,111 @@ if (db) {
 			}
 		}, 120_000);
 
-	it("migration 011's function takes the memory's columns but is_unique, in RECORDS' order and types", async () => {
+	it(`a room of at most ${EXACT_ROOM_ROWS} rows: the check is exact, whatever the plan and the HNSW settings`, async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			const { agentId, roomId } = await setup(a);
+			// The 40-candidate walk that misses the duplicate above (300 nearer decoys), under a
+			// generic plan (what a session's cached plan becomes after five calls) and a custom one.
+			for (const mode of ["force_generic_plan", "force_custom_plan"]) {
+				const got = await hnswOnly(a, async (s) => {
+					await s.exec(`SET LOCAL plan_cache_mode = ${mode}`);
+					const results = [];
+					for (let i = 0; i < 7; i++) {
+						results.push(
+							await insertUniqueMemory(s, params(agentId, roomId), {
+								dimension: DIM,
+								limit: 6,
+								efSearch: 40,
+								iterative: false,
+								threshold: 0.95,
+							}),
+						);
+					}
+					return results;
+				});
+				// Each new row is itself a near duplicate of the ones before it, and of the stored one.
+				expect(got).toEqual(Array.from({ length: 7 }, () => ({ changed: 1, unique: false })));
+			}
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+
+	it(`a room over ${EXACT_ROOM_ROWS} rows: createMemory(unique) still finds the duplicate (HNSW, iterative scan)`, async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			const { agentId, roomId } = await setup(a, DIM, EXACT_ROOM_ROWS);
+			expect(await a.countMemories(roomId, false, "messages")).toBeGreaterThan(EXACT_ROOM_ROWS);
+			const memory = (embedding: number[]) => ({
+				id: newId(),
+				agentId,
+				userId: agentId,
+				roomId,
+				content: { text: "new" },
+				embedding,
+			});
+			const dup = memory(near(() => 0.5, 0));
+			await a.createMemory(dup, "messages", true);
+			const stored = await a.getMemoryById(dup.id);
+			expect(stored?.unique).toBe(false);
+			// Bound in pgvector's binary form: the stored vector is the one given.
+			expect(stored?.embedding).toEqual(dup.embedding);
+			// Nothing of the caller's agent near this one: unique.
+			const fresh = memory(Array.from({ length: DIM }, (_, i) => (i === 5 ? 1 : 0)));
+			await a.createMemory(fresh, "messages", true);
+			expect((await a.getMemoryById(fresh.id))?.unique).toBe(true);
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+
+	it("a clear duplicate decides even beside a neighbour too close to call", async () => {
+		const a = await db.adapter({ embeddingDimension: DIM });
+		try {
+			const agent = account();
+			await a.createAccount(agent);
+			const roomId = newId();
+			await a.createRoom(roomId);
+			const axis = (x: number) =>
+				Array.from({ length: DIM }, (_, i) => (i === 0 ? x : i === 1 ? Math.sqrt(1 - x * x) : 0));
+			// Similarity 0.95 to the new memory (too close to call), and 0.99 (a duplicate either way).
+			for (const x of [0.95, 0.99])
+				await a.createMemory(
+					{
+						id: newId(),
+						agentId: agent.id,
+						userId: agent.id,
+						roomId,
+						content: { text: String(x) },
+						embedding: axis(x),
+					},
+					"messages",
+				);
+			const result = await hnswOnly(a, (s) =>
+				insertUniqueMemory(
+					s,
+					bindMemory({
+						id: newId(),
+						type: "messages",
+						room_id: roomId,
+						agent_id: agent.id,
+						user_id: agent.id,
+						content: JSON.stringify({ text: "new" }),
+						embedding: postgresFamily.encodeEmbedding(new Float32Array(axis(1))),
+						is_unique: null,
+						created_at: 1,
+					}),
+					{ dimension: DIM, limit: 6, efSearch: 80, iterative: true, threshold: 0.95 },
+				),
+			);
+			expect(result).toEqual({ changed: 1, unique: false });
+		} finally {
+			await a.close();
+		}
+	}, 120_000);
+
+	it("migration 011's (012's) function takes the memory's columns but is_unique, in RECORDS' order and types", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });
 		try {
 			// proargtypes: the input arguments only.

@@ -2,16 +2,21 @@
  * `createMemory(…, unique)` in one statement on the PostgreSQL family: the near-duplicate check
  * and the insert share one round trip, and the outbox row is written by the memories trigger in
  * that statement. With the HNSW index on the column (up to 2000 dimensions) or none (above 4000)
- * the statement is a call of migration 011's `agentmem_insert_unique_memory`: the check (the filter
- * of 005's agentmem_memory_search_sql: type, room, agent, embedding present, plus id <> the new id)
- * and the INSERT are static PL/pgSQL statements whose parse is kept for the session, the check
- * planned on every call for its own values (force_custom_plan). Between 2000 and 4000 dimensions
+ * the statement is a call of `agentmem_insert_unique_memory` (migration 012, 011's signature):
+ * for a type and room of at most 1000 rows (counted through the (type, room_id) btree) the check
+ * (type, room, agent, embedding present, id <> the new id) is a filter, `distance <= 1 - threshold
+ * + margin`, that no plan can serve from the HNSW index (it serves ORDER BY only): exact under any
+ * plan, so the function keeps its plans for the session (no SET, no HNSW settings); above 1000 rows
+ * it is 011's top-k by distance with the HNSW settings, run by EXECUTE (planned for each call's
+ * values). The embedding is bound as the searches bind their query (node-postgres: pgvector's
+ * binary form). Between 2000 and 4000 dimensions
  * the index is on a halfvec expression whose dimension must be in the statement's text, so there
  * the check is written inline in an INSERT … SELECT, with the HNSW settings set by
  * agentmem_hnsw_settings in an InitPlan that a one-time filter tests above the scan: the executor
  * runs it before it asks the scan for its first row, which is when pgvector reads them
  * (hnswgettuple). test/backends/postgres-unique-insert.test.ts proves, for both forms, that
- * ef_search and the iterative scan change the HNSW walk's answer. Under the adapter's
+ * ef_search and the iterative scan change the HNSW walk's answer, and that under the cap the
+ * function finds the duplicate that walk misses, under a generic plan too. Under the adapter's
  * `preparedStatements` option the inline form is never a named statement (planEveryCall).
  *
  * Measured (issue 17 target 5, 384 dimensions, 100 rooms, next to 5,000 rows, the machine shared
@@ -38,14 +43,24 @@
  * had flattered the earlier numbers), three runs: 0.756, 0.783, 0.766 of the raw INSERT without
  * the option, 0.768, 0.782, 0.781 with it (medians 3.68 / 3.65, 4.06 / 4.03 and 3.98 / 3.92 ms
  * against 2.82, 3.18 and 3.07 ms): at most 0.06 ms of the option's ~0.2 ms saving on a bare
- * connection shows through the adapter. The target (0.90) is not
- * met. What is left: the check's planning (~0.16–0.2 ms, EXPLAIN's planning time, a custom plan
- * every call) and its execution, an exact scan of the room's rows through the (type, room_id)
- * btree and a top-N sort (~0.12–0.15 ms for ~50 rows; HNSW is not used at 1% selectivity).
+ * connection shows through the adapter. What was left then, accounted (bench/analysis-pg.md):
+ * the server's statement log showed one statement per write on every path, 011's call executing
+ * ~0.7 ms longer than plain createMemory's INSERT; variants of the function on a bare connection
+ * put ~0.25–0.3 ms on its SET (the check planned on every call, the setting saved and restored),
+ * ~0.05 ms on the HNSW settings and ~0.1 ms on the check's execution; the adapter also formatted
+ * the embedding as text (~0.12 ms of JavaScript at 384 dimensions).
+ * After migration 012 and the binary embedding, three 1,000-round runs: 0.923, 0.915, 0.915 by
+ * default, 0.948, 0.946, 0.946 with `preparedStatements`, plain createMemory 0.905, 0.921, 0.904 in
+ * the same runs (three 300-round runs on a busier machine: 0.827, 0.898, 0.875; plain 0.858, 0.865,
+ * 0.867): the check costs nothing measurable beyond the plain write, and the target (0.90) is met
+ * by about as much as plain createMemory clears it; what separates both from the raw table is the
+ * memory row's three foreign keys, three more btree indexes, the outbox trigger, and the adapter's
+ * ~0.2 ms per call.
  *
  * The decision is taken in SQL with pgvector's distance, which may differ from the JavaScript
  * similarity every backend ranks with by float rounding. When a candidate's similarity is within
- * `FLOAT32_CUTOFF_MARGIN` of the threshold the statement writes nothing; the caller then checks in
+ * `FLOAT32_CUTOFF_MARGIN` of the threshold, and (012's function) none at or above threshold +
+ * margin, the statement writes nothing; the caller then checks in
  * JavaScript and inserts, as before (rare: a neighbour at 0.95 ± 1e-4). It writes nothing too for
  * an id that belongs to a memory of another type, and the caller's path throws the ConflictError.
  */
@@ -142,7 +157,11 @@ export interface UniqueInsertSettings {
 	efSearch: number | null;
 	iterative: boolean;
 	threshold: number;
+	/** The embedding's parameter when `memory` leaves its slot null (e.g. pgvector's binary form). */
+	embedding?: unknown;
 }
+
+const EMBEDDING_SLOT = at("embedding") - 1;
 
 /** memoryInsertUniqueSql's parameters: bindMemory's (is_unique's slot only inline), then the extras. */
 export function uniqueInsertParams(
@@ -150,8 +169,12 @@ export function uniqueInsertParams(
 	settings: UniqueInsertSettings,
 ): unknown[] {
 	const inline = vectorIndexKind(settings.dimension) === "halfvec";
+	const row =
+		settings.embedding === undefined
+			? memory
+			: memory.map((value, i) => (i === EMBEDDING_SLOT ? settings.embedding : value));
 	return [
-		...(inline ? memory : memory.filter((_, i) => i !== IS_UNIQUE_SLOT)),
+		...(inline ? row : row.filter((_, i) => i !== IS_UNIQUE_SLOT)),
 		settings.limit,
 		settings.efSearch,
 		settings.iterative,

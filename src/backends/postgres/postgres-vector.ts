@@ -173,7 +173,8 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 		: viaFunction;
 
 	return {
-		// The duplicate check's count (2) and candidates, as searchMemories would fetch them.
+		// The duplicate check's count (2) and candidates, as searchMemories would fetch them; the
+		// embedding bound as a search's query is (node-postgres: binary, ~2 µs against ~120 µs of text).
 		insertUniqueMemory: async (session, query, memory, threshold) =>
 			insertUniqueMemory(session, memory, {
 				dimension: query.length,
@@ -181,6 +182,7 @@ export function createPostgresVectorSearch(options: PostgresVectorOptions): Vect
 				efSearch: efSearch((await sizes(session, query))?.memories ?? null, 2, 2 + OVERFETCH),
 				iterative: options.iterativeScan,
 				threshold,
+				embedding: encode(query),
 			}),
 		searchMemories: async (session: SqlSession, query, q: MemoryVectorQuery) => {
 			const rows = (await sizes(session, query))?.memories ?? null;

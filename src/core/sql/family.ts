@@ -256,7 +256,8 @@ export interface UniqueInsertResult {
 export interface VectorSearch {
 	/**
 	 * Optional: the near-duplicate check (count 2, DUPLICATE_SIMILARITY, the memory's type, room and
-	 * agent) and the insert (`memory`: bindMemory's parameters) in one statement. Null when the
+	 * agent) and the insert (`memory`: bindMemory's parameters, the embedding's slot null: the
+	 * backend binds `query` there, in the form it sends vectors in) in one statement. Null when the
 	 * check was too close to call there: nothing was written, the caller checks and inserts itself.
 	 */
 	insertUniqueMemory?(
