@@ -3,6 +3,7 @@
  * scale report, bench/analysis-pg.md "Search at scale"): the HNSW graph's `ef_search`, and up to
  * which room size a room-filtered search reads the room exactly instead of walking the graph.
  */
+import { LRUCache } from "lru-cache";
 import type { SqlSession } from "../../core/sql/driver.js";
 
 /** pgvector's `hnsw.ef_search` ceiling. */
@@ -98,7 +99,7 @@ export function createTableRowsCache(ttlMs = TABLE_ROWS_TTL_MS) {
 
 /** How long a room found too big for the exact path is remembered as such. */
 export const BIG_ROOM_TTL_MS = 60_000;
-/** Rooms remembered at most (the oldest forgotten first). */
+/** Rooms remembered at most (the least recently found forgotten first). */
 const BIG_ROOMS_MAX = 10_000;
 
 /**
@@ -107,22 +108,12 @@ const BIG_ROOMS_MAX = 10_000;
  * at 5,000, on a search of 3–5 ms). A room that shrank is counted again once forgotten.
  */
 export function createBigRooms(ttlMs = BIG_ROOM_TTL_MS, max = BIG_ROOMS_MAX) {
-	const until = new Map<string, number>();
+	const rooms = new LRUCache<string, true>({ max, ttl: ttlMs });
 	const key = (type: string, room: string) => `${type}\u0000${room}`;
 	return {
-		has(type: string, room: string): boolean {
-			const k = key(type, room);
-			const t = until.get(k);
-			if (t === undefined) return false;
-			if (t > Date.now()) return true;
-			until.delete(k);
-			return false;
-		},
-		add(type: string, room: string): void {
-			const k = key(type, room);
-			until.delete(k);
-			until.set(k, Date.now() + ttlMs);
-			if (until.size > max) until.delete(until.keys().next().value as string);
+		has: (type: string, room: string): boolean => rooms.has(key(type, room)),
+		add: (type: string, room: string): void => {
+			rooms.set(key(type, room), true);
 		},
 	};
 }
