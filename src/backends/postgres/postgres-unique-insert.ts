@@ -19,43 +19,10 @@
  * function finds the duplicate that walk misses, under a generic plan too. Under the adapter's
  * `preparedStatements` option the inline form is never a named statement (planEveryCall).
  *
- * Measured (issue 17 target 5, 384 dimensions, 100 rooms, next to 5,000 rows, the machine shared
- * with other engineers' jobs): createMemory(unique) against raw pgvector's one-row INSERT.
- * Before (`npm run bench:single`, interleaved, unique on the connection that also did the fill and
- * the other writes):
- * - agentmem_search_memories called from the statement: 0.745, 0.750;
- * - the check inline, no function: 0.837, 0.809, 0.856: the old function's PL/pgSQL calls, its
- *   EXECUTE (parsed and planned on every call), wide rows and a primary-key lookup per candidate
- *   cost more than the search;
- * - migration 009's function in an INSERT … SELECT: 0.894, 0.891, 0.832, 0.844; today 0.797,
- *   0.795 (load 4–5); with the default plan cache mode (a generic plan after five calls) 0.896.
- * The statements alone, interleaved on one pg.Client, 600 rounds (a probe, not kept: median ratio
- * to the raw INSERT, runs 1 and 3; run 2 overlapped a test run of ours and is left out, 0.862
- * and 0.831 for the first two): 009's INSERT … SELECT 0.797, 0.797; 011's function call 0.823,
- * 0.828; each as a named prepared statement 0.885, 0.905 and 0.873, 0.903; 011's function with
- * the default plan cache mode 0.899, 0.915, and named too 0.955, 0.970. Kept: 011's function (the
- * client's statement is a short call, less to parse and plan each time). Not kept: the default
- * plan cache mode (a generic plan chosen for large rooms could walk the HNSW graph for a room of
- * a few rows and miss its duplicates), though it is the largest single saving.
- * After (bench:single now runs createMemory(unique) on two adapters of their own, set up alike,
- * with and without `preparedStatements`, taking turns: the connection that did the fill and the
- * other writes answered 0.16 ms faster at the median than a fresh one with identical options, which
- * had flattered the earlier numbers), three runs: 0.756, 0.783, 0.766 of the raw INSERT without
- * the option, 0.768, 0.782, 0.781 with it (medians 3.68 / 3.65, 4.06 / 4.03 and 3.98 / 3.92 ms
- * against 2.82, 3.18 and 3.07 ms): at most 0.06 ms of the option's ~0.2 ms saving on a bare
- * connection shows through the adapter. What was left then, accounted (bench/analysis-pg.md):
- * the server's statement log showed one statement per write on every path, 011's call executing
- * ~0.7 ms longer than plain createMemory's INSERT; variants of the function on a bare connection
- * put ~0.25–0.3 ms on its SET (the check planned on every call, the setting saved and restored),
- * ~0.05 ms on the HNSW settings and ~0.1 ms on the check's execution; the adapter also formatted
- * the embedding as text (~0.12 ms of JavaScript at 384 dimensions).
- * After migration 012 and the binary embedding, three 1,000-round runs: 0.923, 0.915, 0.915 by
- * default, 0.948, 0.946, 0.946 with `preparedStatements`, plain createMemory 0.905, 0.921, 0.904 in
- * the same runs (three 300-round runs on a busier machine: 0.827, 0.898, 0.875; plain 0.858, 0.865,
- * 0.867): the check costs nothing measurable beyond the plain write, and the target (0.90) is met
- * by about as much as plain createMemory clears it; what separates both from the raw table is the
- * memory row's three foreign keys, three more btree indexes, the outbox trigger, and the adapter's
- * ~0.2 ms per call.
+ * Measured (issue 17 target 5; the history of each variant and its numbers is in
+ * bench/analysis-pg.md, "Single writes on PostgreSQL"): 011's function-level SET and HNSW settings call cost
+ * ~0.3 ms a write; with 012 and the binary embedding, three 1,000-round runs gave 0.923, 0.915
+ * and 0.915 of raw pgvector's one-row INSERT, level with plain createMemory (0.90–0.92).
  *
  * The decision is taken in SQL with pgvector's distance, which may differ from the JavaScript
  * similarity every backend ranks with by float rounding. When a candidate's similarity is within
