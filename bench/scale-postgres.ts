@@ -14,7 +14,7 @@
  * measured). Env: BENCH_N, BENCH_QUERIES (default 100).
  */
 
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import type { UUID } from "../src/core/types.js";
@@ -85,6 +85,8 @@ export interface ScaleRun {
 		events?: { rows: number; totalBytes: number } | null;
 		searchAll?: Latency;
 		searchRoom?: Latency;
+		/** Unfiltered, through an adapter created with `efSearch: 80`. */
+		searchAllEf80?: Latency;
 		/** This process's peak resident set after the load and the searches. */
 		peakRssBytes?: number;
 	};
@@ -95,6 +97,8 @@ export interface ScaleRun {
 		tables?: RawTable[];
 		/** The database with memories, half and full. */
 		databaseBytes?: number;
+		/** Set when this phase was not run again (BENCH_SCALE_RAW=0): the date of the run it is from. */
+		carriedFrom?: string;
 	};
 	peakRssBytes?: number;
 }
@@ -199,6 +203,20 @@ async function agentmemPhase(
 		log(`  ${fmt(out.searchRoom)}`);
 	} finally {
 		await a.close();
+	}
+	const fast = await adapterFor(url, spec.dim, { efSearch: 80 });
+	try {
+		log("  search, unfiltered, efSearch: 80");
+		out.searchAllEf80 = await measure(async (q) => {
+			const found = await fast.searchMemoriesByEmbedding(queryVector(w, q), {
+				tableName: TABLE,
+				count: spec.k,
+			});
+			return found.map((m) => m.id as string);
+		}, truth.all);
+		log(`  ${fmt(out.searchAllEf80)}`);
+	} finally {
+		await fast.close();
 	}
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();
@@ -307,6 +325,7 @@ function summary(run: ScaleRun): string {
 			`agentmem-postgres importRecords: ${a.loadSeconds.toFixed(1)} s, ${Math.round(a.rowsPerSec ?? 0)} rows/s`,
 			`  search unfiltered: ${a.searchAll ? fmt(a.searchAll) : "?"}`,
 			`  search room+agent: ${a.searchRoom ? fmt(a.searchRoom) : "?"}`,
+			`  search unfiltered, efSearch 80: ${a.searchAllEf80 ? fmt(a.searchAllEf80) : "?"}`,
 			`  database ${mib(a.databaseBytes)}; memories ${mib(a.memories?.tableBytes)} (with indexes ${mib(a.memories?.tableTotalBytes)}), memories_embedding ${mib(a.memories?.indexBytes)}`,
 			`  subscribe outbox (agentmem_memory_events): ${a.events ? `${a.events.rows} rows, ${mib(a.events.totalBytes)}` : "absent"}`,
 			`  node peak RSS ${mib(a.peakRssBytes)} (workload and truth alone ${mib(run.baseRssBytes)})`,
@@ -320,9 +339,22 @@ function summary(run: ScaleRun): string {
 		);
 	}
 	if (h?.status === "failed") lines.push(`halfvec vs vector failed: ${h.reason}`);
+	if (h?.carriedFrom)
+		lines.push(`(halfvec vs vector: not run again, from the run of ${h.carriedFrom})`);
 	return lines.join("\n");
 }
 
+/** Phase 2 of the previous run in `file`, marked with its date (BENCH_SCALE_RAW=0). */
+function carriedRaw(): ScaleRun["halfvecVsVector"] {
+	if (!existsSync(file)) throw new Error(`BENCH_SCALE_RAW=0: no previous run in ${file}`);
+	const previous = JSON.parse(readFileSync(file, "utf8")) as ScaleRun;
+	const raw = previous.halfvecVsVector;
+	if (raw?.status !== "ok") throw new Error(`BENCH_SCALE_RAW=0: ${file} has no raw phase`);
+	return { ...raw, carriedFrom: raw.carriedFrom ?? previous.date };
+}
+
+// Read before this run's first save overwrites the file.
+const previousRaw = process.env.BENCH_SCALE_RAW === "0" ? carriedRaw() : undefined;
 log(`workload: ${n} x ${spec.dim}, ${queries} queries`);
 let t = performance.now();
 const w = generateWorkload(spec);
@@ -335,7 +367,7 @@ log(`  truth in ${truthSeconds.toFixed(1)} s`);
 const run: ScaleRun = {
 	spec,
 	date: new Date().toISOString(),
-	command: `BENCH_N=${n} BENCH_QUERIES=${queries} npm run bench:scale`,
+	command: `BENCH_N=${n} BENCH_QUERIES=${queries}${previousRaw ? " BENCH_SCALE_RAW=0" : ""} npm run bench:scale`,
 	machine: await machineInfo(),
 	generateSeconds,
 	truthSeconds,
@@ -350,7 +382,10 @@ try {
 	}
 	run.peakRssBytes = rss();
 	save(run);
-	if (run.agentmem.status === "ok") {
+	if (previousRaw) {
+		run.halfvecVsVector = previousRaw;
+		save(run);
+	} else if (run.agentmem.status === "ok") {
 		const raw: NonNullable<ScaleRun["halfvecVsVector"]> = { status: "ok" };
 		run.halfvecVsVector = raw;
 		try {

@@ -59,11 +59,15 @@ export interface BulkRun {
 
 const TABLE = "messages";
 
-export async function adapterFor(url: string, dim: number): Promise<DatabaseAdapter> {
+export async function adapterFor(
+	url: string,
+	dim: number,
+	options: object = {},
+): Promise<DatabaseAdapter> {
 	const index = (await import(pathToFileURL(join(distDir, "index.js")).href)) as {
 		createAdapter: (url: string, o: object) => Promise<DatabaseAdapter>;
 	};
-	return index.createAdapter(url, { embeddingDimension: dim });
+	return index.createAdapter(url, { embeddingDimension: dim, ...options });
 }
 
 const memoryOf = (w: Workload, row: number) => ({
