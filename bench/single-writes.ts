@@ -5,7 +5,9 @@
  * not comparable). Both tables are first filled with the same `base` rows and carry an HNSW index.
  * createMemory(unique) runs twice per round: on the default adapter, and on a second adapter over
  * the same database with `preparedStatements: true` (named statements, parsed once per
- * connection). Saves bench/results/single-writes.json; the report reads it.
+ * connection). Saves bench/results/single-writes.json; the report reads it. Env: BENCH_BASE (5000),
+ * BENCH_COUNT (300), BENCH_DIM (384; another dimension saves single-writes-d<dim>.json instead, which
+ * the report does not read).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,7 +40,7 @@ export interface SingleWritesRun {
 
 const base = Number(process.env.BENCH_BASE ?? 5000);
 const count = Number(process.env.BENCH_COUNT ?? 300);
-const dim = 384;
+const dim = Number(process.env.BENCH_DIM ?? 384);
 const w = generateWorkload({ n: base + 5 * count, dim, queries: 1, rooms: 100, k: 10, seed: 42 });
 const url = await freshDatabase("single");
 const client = new pg.Client({ connectionString: url });
@@ -163,7 +165,7 @@ try {
 		},
 	};
 	process.stderr.write(`${JSON.stringify(run, null, 1)}\n`);
-	const file = join(resultsDir, "single-writes.json");
+	const file = join(resultsDir, dim === 384 ? "single-writes.json" : `single-writes-d${dim}.json`);
 	writeFileSync(file, `${JSON.stringify(run, null, "\t")}\n`);
 	formatGenerated(file);
 } finally {
