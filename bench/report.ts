@@ -6,6 +6,7 @@ import { lineChart, type Series } from "./chart.js";
 import { explanations, METHOD } from "./notes.js";
 import { repoRoot, resultsDir } from "./paths.js";
 import { type ContenderResult, formatGenerated, loadRuns, type RunResult } from "./results.js";
+import { loadScaleRuns, scaleRecallChart } from "./scale-chart.js";
 import { ELIZA_PAIR, evaluateTargets, find, RAW_PAIR } from "./targets.js";
 import { bigRoomChart, embeddedTargets } from "./targets-embedded.js";
 import { postgresFamilyTables, postgresFamilyTargets } from "./targets-pg.js";
@@ -204,6 +205,7 @@ function analysis(name = "analysis.md"): string[] {
 export function writeReport(): string {
 	const runs = loadRuns();
 	const dims = [...new Set(runs.map((r) => r.spec.dim))];
+	const scale = loadScaleRuns();
 	const chartLinks: string[] = [];
 	for (const dim of dims) {
 		const { latency, recall } = charts(runs, dim);
@@ -222,6 +224,14 @@ export function writeReport(): string {
 			writeFileSync(join(resultsDir, `big-room-latency-vs-n-d${dim}.svg`), bigRoom);
 			chartLinks.push(
 				`![one big room: search latency vs N, ${dim} dims](bench/results/big-room-latency-vs-n-d${dim}.svg)`,
+				"",
+			);
+		}
+		const scaleRecall = scaleRecallChart(scale, dim);
+		if (scaleRecall) {
+			writeFileSync(join(resultsDir, `scale-recall-vs-latency-d${dim}.svg`), scaleRecall);
+			chartLinks.push(
+				`![PostgreSQL at scale: recall vs latency, ${dim} dims](bench/results/scale-recall-vs-latency-d${dim}.svg)`,
 				"",
 			);
 		}
