@@ -126,6 +126,37 @@ async function searchPass(
 	return { latencies: latencies.sort((a, b) => a - b), found, vsScan };
 }
 
+/**
+ * `queries` searches, one warm-up pass, then `runs` passes: p50/p95 over the queries of each query's
+ * median time, recall@k of the first timed pass (the scale scripts, which time one search function
+ * rather than a contender).
+ */
+export async function measureQueries(
+	search: (q: number) => Promise<string[]>,
+	truth: string[][],
+	queries: number,
+	runs: number,
+): Promise<{ p50: number; p95: number; recall: number; runs: number }> {
+	for (let q = 0; q < queries; q++) await search(q);
+	const times: number[][] = Array.from({ length: queries }, () => []);
+	const found: string[][] = [];
+	for (let r = 0; r < runs; r++) {
+		for (let q = 0; q < queries; q++) {
+			const t = performance.now();
+			const ids = await search(q);
+			times[q]?.push(performance.now() - t);
+			if (r === 0) found.push(ids);
+		}
+	}
+	const perQuery = times.map(median).sort((a, b) => a - b);
+	return {
+		p50: percentile(perQuery, 50),
+		p95: percentile(perQuery, 95),
+		recall: recallOf(found, truth),
+		runs,
+	};
+}
+
 export async function measureSearch(
 	c: Contender,
 	w: Workload,

@@ -30,7 +30,7 @@ import { rankCandidates } from "../src/core/sql/exact-scan.js";
 import { toMemory } from "../src/core/sql/rows.js";
 import type { UUID } from "../src/core/types.js";
 import { toPgVectorText } from "../src/core/vector.js";
-import { rowText } from "./contenders/contender.js";
+import { rowMemory } from "./contenders/contender.js";
 import { median } from "./measure.js";
 import { benchTmp } from "./paths.js";
 import { generateWorkload, queryVector, rowVector } from "./workload.js";
@@ -55,15 +55,7 @@ async function main(): Promise<void> {
 	for (const id of [w.agentId, w.userId])
 		await am.createAccount({ id: id as UUID, name: "bench", username: id });
 	for (const room of w.roomIds) await am.createRoom(room as UUID);
-	const memory = (row: number) => ({
-		id: w.ids[row] as UUID,
-		agentId: w.agentId as UUID,
-		userId: w.userId as UUID,
-		roomId: w.roomIds[w.roomOf[row] as number] as UUID,
-		createdAt: 1_700_000_000_000 + row,
-		content: { text: rowText(row) },
-		embedding: Array.from(rowVector(w, row)),
-	});
+	const memory = (row: number) => rowMemory(w, row, Array.from(rowVector(w, row)));
 	for (let i = 0; i < w.spec.n; i += BATCH) {
 		const rows = Array.from({ length: Math.min(BATCH, w.spec.n - i) }, (_, j) => i + j);
 		await am.createMemories(rows.map((r) => ({ memory: memory(r), tableName: TABLE })));

@@ -28,7 +28,7 @@ import type { UUID } from "../src/core/types.js";
 import { toPgVectorText } from "../src/core/vector.js";
 import { createAdapter } from "../src/index.js";
 import { dropDatabase, freshDatabase } from "./contenders/pg-admin.js";
-import { median, percentile, recallOf } from "./measure.js";
+import { measureQueries, median } from "./measure.js";
 import { exactTopK, generateWorkload, queryVector } from "./workload.js";
 import { records } from "./workload-bulk.js";
 
@@ -78,25 +78,10 @@ w.roomIds = Array.from({ length: SIZES.length + BACKGROUND }, uuid);
 const texts = Array.from({ length: QUERIES }, (_, q) => toPgVectorText(queryVector(w, q)));
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).slice(0, K);
 
-/** One warm-up pass, then `runs` passes; p50 over the queries of each query's median. */
+/** One warm-up pass, then `runs` passes (measureQueries), rounded as the saved results are. */
 async function measure(search: (q: number) => Promise<string[]>, truth: string[][], runs = 1) {
-	for (let q = 0; q < QUERIES; q++) await search(q);
-	const times: number[][] = Array.from({ length: QUERIES }, () => []);
-	const found: string[][] = [];
-	for (let r = 0; r < runs; r++) {
-		for (let q = 0; q < QUERIES; q++) {
-			const t = performance.now();
-			const got = await search(q);
-			times[q]?.push(performance.now() - t);
-			if (r === 0) found.push(got);
-		}
-	}
-	const sorted = times.map(median).sort((a, b) => a - b);
-	return {
-		p50: +percentile(sorted, 50).toFixed(3),
-		p95: +percentile(sorted, 95).toFixed(3),
-		recall: +recallOf(found, truth).toFixed(4),
-	};
+	const m = await measureQueries(search, truth, QUERIES, runs);
+	return { p50: +m.p50.toFixed(3), p95: +m.p95.toFixed(3), recall: +m.recall.toFixed(4) };
 }
 
 /** Index names and node types in an EXPLAIN (FORMAT JSON) plan. */

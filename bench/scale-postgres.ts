@@ -21,7 +21,7 @@ import type { UUID } from "../src/core/types.js";
 import { toPgVectorText } from "../src/core/vector.js";
 import { dropDatabase, freshDatabase } from "./contenders/pg-admin.js";
 import { machineInfo } from "./environment.js";
-import { median, percentile, recallOf } from "./measure.js";
+import { measureQueries } from "./measure.js";
 import { resultsDir } from "./paths.js";
 import { formatGenerated, type Machine } from "./results.js";
 import {
@@ -123,27 +123,9 @@ function save(run: ScaleRun): void {
 	formatGenerated(file);
 }
 
-/** One warm-up pass, then RUNS passes; p50/p95 over the queries of each query's median time. */
-async function measure(search: (q: number) => Promise<string[]>, truth: string[][]) {
-	for (let q = 0; q < queries; q++) await search(q);
-	const times: number[][] = Array.from({ length: queries }, () => []);
-	const found: string[][] = [];
-	for (let r = 0; r < RUNS; r++) {
-		for (let q = 0; q < queries; q++) {
-			const t = performance.now();
-			const ids = await search(q);
-			times[q]?.push(performance.now() - t);
-			if (r === 0) found.push(ids);
-		}
-	}
-	const perQuery = times.map(median).sort((a, b) => a - b);
-	return {
-		p50: percentile(perQuery, 50),
-		p95: percentile(perQuery, 95),
-		recall: recallOf(found, truth),
-		runs: RUNS,
-	};
-}
+/** One warm-up pass, then RUNS passes (measureQueries). */
+const measure = (search: (q: number) => Promise<string[]>, truth: string[][]) =>
+	measureQueries(search, truth, queries, RUNS);
 
 const fmt = (l: Latency) =>
 	`p50 ${l.p50.toFixed(2)} ms, p95 ${l.p95.toFixed(2)} ms, recall ${l.recall.toFixed(3)}`;

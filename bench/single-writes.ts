@@ -15,7 +15,7 @@ import pg from "pg";
 import { PostgresDatabaseAdapter } from "../src/backends/postgres/index.js";
 import type { UUID } from "../src/core/types.js";
 import { toPgVectorText } from "../src/core/vector.js";
-import { rowText } from "./contenders/contender.js";
+import { rowMemory } from "./contenders/contender.js";
 import { dropDatabase, freshDatabase } from "./contenders/pg-admin.js";
 import { resultsDir } from "./paths.js";
 import { formatGenerated } from "./results.js";
@@ -68,15 +68,7 @@ try {
 		await a.createAccount({ id, name: "bench", username: id });
 	}
 	for (const room of w.roomIds) await a.createRoom(room as UUID);
-	const memory = (row: number) => ({
-		id: w.ids[row] as UUID,
-		agentId: w.agentId as UUID,
-		userId: w.userId as UUID,
-		roomId: w.roomIds[w.roomOf[row] as number] as UUID,
-		createdAt: 1_700_000_000_000 + row,
-		content: { text: rowText(row) },
-		embedding: Array.from(rowVector(w, row)),
-	});
+	const memory = (row: number) => rowMemory(w, row, Array.from(rowVector(w, row)));
 	const raw = (row: number) =>
 		client.query("INSERT INTO items (id, room_id, embedding) VALUES ($1, $2, $3)", [
 			w.ids[row],

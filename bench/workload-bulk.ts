@@ -19,7 +19,7 @@ import { COPY_HEADER, COPY_TRAILER, RowWriter } from "../src/backends/postgres/c
 import type { DatabaseAdapter } from "../src/core/adapter.js";
 import type { PortableRecord } from "../src/core/portable-types.js";
 import type { UUID } from "../src/core/types.js";
-import { rowText } from "./contenders/contender.js";
+import { rowMemory, rowText } from "./contenders/contender.js";
 import { dropDatabase, freshDatabase } from "./contenders/pg-admin.js";
 import { removeSqliteFiles, sqliteFileBytes } from "./contenders/raw-sqlite.js";
 import { benchTmp, distDir, resultsDir } from "./paths.js";
@@ -70,15 +70,7 @@ export async function adapterFor(
 	return index.createAdapter(url, { embeddingDimension: dim, ...options });
 }
 
-const memoryOf = (w: Workload, row: number) => ({
-	id: w.ids[row] as UUID,
-	agentId: w.agentId as UUID,
-	userId: w.userId as UUID,
-	roomId: w.roomIds[w.roomOf[row] as number] as UUID,
-	createdAt: 1_700_000_000_000 + row,
-	content: { text: rowText(row) },
-	embedding: rowVector(w, row),
-});
+const memoryOf = (w: Workload, row: number) => rowMemory(w, row, rowVector(w, row));
 
 /** What `agentmem export` writes for the workload, generated as it is read (memory bounded). */
 export async function* records(w: Workload): AsyncGenerator<PortableRecord> {

@@ -15,7 +15,7 @@ import type { UUID } from "../../src/core/types.js";
 import { distDir } from "../paths.js";
 import type { Workload } from "../workload.js";
 import { rowVector } from "../workload.js";
-import { type Contender, rowText, Unavailable } from "./contender.js";
+import { type Contender, rowMemory, Unavailable } from "./contender.js";
 import { dropDatabase, freshDatabase } from "./pg-admin.js";
 import { relationBytes } from "./pgvector-sql.js";
 import { removeSqliteFiles, sqliteFileBytes } from "./raw-sqlite.js";
@@ -109,15 +109,7 @@ export async function agentmemContender(
 	let where: Place | undefined;
 	let exact = false;
 	let searchKind: string | undefined;
-	const memory = (row: number) => ({
-		id: w.ids[row] as UUID,
-		agentId: w.agentId as UUID,
-		userId: w.userId as UUID,
-		roomId: w.roomIds[w.roomOf[row] as number] as UUID,
-		createdAt: 1_700_000_000_000 + row,
-		content: { text: rowText(row) },
-		embedding: Array.from(rowVector(w, row)),
-	});
+	const memory = (row: number) => rowMemory(w, row, Array.from(rowVector(w, row)));
 	const closeAdapter = async () => {
 		await adapter?.close();
 		adapter = undefined;

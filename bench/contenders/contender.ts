@@ -1,5 +1,6 @@
 /** What the bench drives: agentmem backends, raw engine queries, the in-process scan, ElizaOS. */
 
+import type { UUID } from "../../src/core/types.js";
 import type { Workload } from "../workload.js";
 
 export type ContenderKind = "agentmem" | "raw" | "scan" | "eliza";
@@ -45,4 +46,24 @@ export class Unavailable extends Error {
 /** The text stored with row `row` (memories carry content; a few bytes, as chat messages do). */
 export function rowText(row: number): string {
 	return `benchmark memory number ${row}`;
+}
+
+/**
+ * Row `row` as the memory agentmem stores for it, with `embedding` in the form the caller measures
+ * (a number[] as ElizaOS passes it, or the workload's Float32Array for streamed bulk loads).
+ */
+export function rowMemory<E extends number[] | Float32Array>(
+	w: Workload,
+	row: number,
+	embedding: E,
+) {
+	return {
+		id: w.ids[row] as UUID,
+		agentId: w.agentId as UUID,
+		userId: w.userId as UUID,
+		roomId: w.roomIds[w.roomOf[row] as number] as UUID,
+		createdAt: 1_700_000_000_000 + row,
+		content: { text: rowText(row) },
+		embedding,
+	};
 }
