@@ -48,6 +48,15 @@ function near(rng: () => number, noise: number, second = 0, dim = DIM): number[]
  */
 const EXACT_ROOM_ROWS = 1000;
 
+/** A new account and a new room in `a`. */
+async function agentAndRoom(a: PostgresDatabaseAdapter) {
+	const agent = account();
+	await a.createAccount(agent);
+	const roomId = newId();
+	await a.createRoom(roomId);
+	return { agent, roomId };
+}
+
 /**
  * 300 decoys nearer to the query than the caller's one near duplicate, all in one room; `filler`
  * more rows of the same type in that room (another agent's, pointing away from the query) make the
@@ -256,10 +265,7 @@ if (db) {
 	it("a clear duplicate decides even beside a neighbour too close to call", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });
 		try {
-			const agent = account();
-			await a.createAccount(agent);
-			const roomId = newId();
-			await a.createRoom(roomId);
+			const { agent, roomId } = await agentAndRoom(a);
 			const axis = (x: number) =>
 				Array.from({ length: DIM }, (_, i) => (i === 0 ? x : i === 1 ? Math.sqrt(1 - x * x) : 0));
 			// Similarity 0.95 to the new memory (too close to call), and 0.99 (a duplicate either way).
@@ -355,10 +361,7 @@ if (db) {
 	it("a neighbour too close to the threshold to call writes nothing in SQL; createMemory still stores the memory", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });
 		try {
-			const agent = account();
-			await a.createAccount(agent);
-			const roomId = newId();
-			await a.createRoom(roomId);
+			const { agent, roomId } = await agentAndRoom(a);
 			const axis = (x: number, y: number) =>
 				Array.from({ length: DIM }, (_, i) => (i === 0 ? x : i === 1 ? y : 0));
 			await a.createMemory(
@@ -417,10 +420,7 @@ if (db) {
 	it("createMemory(unique): the same id and type replaces the row; another type is a ConflictError", async () => {
 		const a = await db.adapter({ embeddingDimension: DIM });
 		try {
-			const agent = account();
-			await a.createAccount(agent);
-			const roomId = newId();
-			await a.createRoom(roomId);
+			const { agent, roomId } = await agentAndRoom(a);
 			const m = {
 				id: newId(),
 				agentId: agent.id,
@@ -448,10 +448,7 @@ if (db) {
 		const dim = 3072;
 		const a = await db.adapter({ embeddingDimension: dim });
 		try {
-			const agent = account();
-			await a.createAccount(agent);
-			const roomId = newId();
-			await a.createRoom(roomId);
+			const { agent, roomId } = await agentAndRoom(a);
 			const rng = seededRng(3072);
 			const v = Array.from({ length: dim }, () => rng() - 0.5);
 			const m = (id: UUID) => ({
