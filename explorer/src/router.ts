@@ -1,5 +1,5 @@
 /** Hash routes, so the explorer works from any path and a reload keeps the screen. */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 
 export type Route =
 	| { screen: "rooms" }
@@ -41,11 +41,14 @@ export const href = {
 };
 
 export function useRoute(): Route {
-	const [route, setRoute] = useState(() => parse(location.hash));
+	const [hash, setHash] = useState(() => location.hash);
 	useEffect(() => {
-		const on = () => setRoute(parse(location.hash));
+		const on = () => setHash(location.hash);
 		addEventListener("hashchange", on);
+		// The effect runs after the first paint: a hash that changed before the listener existed
+		// (a link followed, or a navigation, right after load) would otherwise be missed.
+		on();
 		return () => removeEventListener("hashchange", on);
 	}, []);
-	return route;
+	return useMemo(() => parse(hash), [hash]);
 }

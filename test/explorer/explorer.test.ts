@@ -288,6 +288,30 @@ else
 			await screenshot(page, "09-health");
 		});
 
+		it("shows the screen the hash names when it changed before the router listened", async () => {
+			// The hash moves (without a hashchange event) just before the router adds its listener:
+			// what a navigation between the first render and the router's effect looks like.
+			const moved = await openExplorer(browser, service.base, KEY, {
+				initScript: {
+					fn: (target) => {
+						const add = window.addEventListener.bind(window);
+						let done = false;
+						window.addEventListener = ((type: string, ...rest: unknown[]) => {
+							if (type === "hashchange" && !done) {
+								done = true;
+								history.replaceState(null, "", target);
+							}
+							return (add as (...a: unknown[]) => void)(type, ...rest);
+						}) as typeof window.addEventListener;
+					},
+					arg: `#/room/${rooms.get("family-chat")}`,
+				},
+			});
+			await moved.page.locator("[data-testid=timeline] [data-memory-id]").first().waitFor();
+			expect(moved.errors).toEqual([]);
+			await moved.page.context().close();
+		});
+
 		it("has keyboard focus styles and a dark theme", async () => {
 			const dark = await openExplorer(browser, service.base, KEY, { colorScheme: "dark" });
 			await dark.page.goto(`${service.base}/#/room/${rooms.get("family-chat")}`);

@@ -140,7 +140,11 @@ export async function openExplorer(
 	browser: Browser,
 	base: string,
 	token: string,
-	options: { colorScheme?: "light" | "dark" } = {},
+	options: {
+		colorScheme?: "light" | "dark";
+		/** Run in the page before its own scripts (Playwright's addInitScript). */
+		initScript?: { fn: (arg: string) => void; arg: string };
+	} = {},
 ): Promise<{ page: Page; errors: string[] }> {
 	const context = await browser.newContext({
 		viewport: { width: 1280, height: 800 },
@@ -149,6 +153,8 @@ export async function openExplorer(
 	await context.addInitScript((t) => {
 		sessionStorage.setItem("agentmem.explorer.token", t);
 	}, token);
+	if (options.initScript)
+		await context.addInitScript(options.initScript.fn, options.initScript.arg);
 	const page = await context.newPage();
 	const errors: string[] = [];
 	page.on("console", (m) => {
